@@ -1,0 +1,1 @@
+"""Command modules of the ``plangraph`` CLI; each registers on ``plangraph.cli.app``."""
