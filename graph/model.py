@@ -90,6 +90,7 @@ class Group(BaseModel):
     name: str
     agency_id: str
     members: list[str] = []
+    office: str | None = Field(None, description="Agency id of the body that houses the group's office")
 
 
 class Jurisdiction(BaseModel):

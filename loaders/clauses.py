@@ -1,0 +1,194 @@
+"""Responsibility clauses -> (role, name, position) for every body a clause names.
+
+The forms (see ``shared/spec/extraction.md``) reduce to one grammar: a clause is a list of
+segments split by a top-level "，" or "；"; a segment is either labelled ("牵头单位：A、B"), marked
+at its end ("A、B牵头", "C、D等单位配合", "A、B按职责分工负责") or bare. Roles follow from the
+labels and marks; a clause with neither ("〔A、B，C按职责分工负责〕") splits at its first "，" into
+lead and support, or names everyone "responsible" when there is no split. Positions are indices
+into the string given, so callers can map them back to the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from plangraph.graph.model import Role
+
+OPENERS = {"（": "）", "〔": "〕", "(": ")", "[": "]"}
+ROLE_WORDS = re.compile(r"牵头|配合|负责|职责分工|责任单位|责任部门|协办|参与单位")
+LABEL = re.compile(r"^(牵头|配合|责任|协办|参与|协助)(单位|部门)\s*：\s*")
+LABEL_ROLE: dict[str, Role] = {"牵头": "lead", "配合": "support", "责任": "support", "协办": "support", "参与": "support", "协助": "support"}
+# Marks at the end of a segment, longest first; what they say about the names before them.
+END_MARKS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:等[^、，；]{0,4}?)?(?:共同)?牵头(?:负责)?$"), "lead"),
+    (re.compile(r"(?:等[^、，；]{0,4}?)?(?:协同)?(?:配合|参与|协助|协办)$"), "support"),
+    (re.compile(r"(?:等[^、，；]{0,4}?)?(?:按照?职责分工|按职责|分工)?(?:共同)?负责$"), "duty"),
+    (re.compile(r"(?:等[^、，；]{0,4}?)?按照?职责分工$"), "duty"),
+]
+TRAILING_ETC = re.compile(r"等(?:[^、，；]{0,4}(?:单位|部门|党委|机构|组织)|相关单位)?$")
+
+
+@dataclass
+class NameAt:
+    role: Role
+    name: str
+    start: int
+    end: int
+
+
+@dataclass
+class Clause:
+    """A responsibility clause found in a paragraph: its extent and what it says."""
+
+    start: int
+    end: int
+    text: str
+    names: list[NameAt] = field(default_factory=list)
+    action_lead: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def by_role(self, role: Role) -> list[NameAt]:
+        return [n for n in self.names if n.role == role]
+
+
+def find_trailing_clause(text: str) -> Clause | None:
+    """The bracketed clause that closes a paragraph, if it names who does the work."""
+    end = len(text.rstrip("。；;，, \t"))
+    if end == 0 or text[end - 1] not in ("）", "〕", ")", "]"):
+        return None
+    start = _matching_open(text, end - 1)
+    if start is None:
+        return None
+    inner = text[start + 1 : end - 1]
+    if not ROLE_WORDS.search(inner):
+        return None
+    return parse_clause(inner, start + 1, whole=(start, end))
+
+
+def parse_clause(inner: str, offset: int, whole: tuple[int, int] | None = None) -> Clause:
+    """Read the text inside a clause's brackets (or a run of clause lines) starting at ``offset``."""
+    start, end = whole or (offset, offset + len(inner))
+    clause = Clause(start=start, end=end, text="")
+    segments = list(_segments(inner))
+    if len(segments) == 1 and LABEL.match(segments[0][0]) and segments[0][0].startswith("牵头"):
+        clause.action_lead = True
+    tagged = [_tag(seg, pos) for seg, pos in segments]
+    roles = _assign_roles(tagged, clause)
+    for (body, body_pos, _mark), role in zip(tagged, roles):
+        for name, pos in _names(body):
+            clause.names.append(NameAt(role, name, offset + body_pos + pos, offset + body_pos + pos + len(name)))
+    _drop_repeats(clause)
+    return clause
+
+
+def _segments(inner: str) -> list[tuple[str, int]]:
+    """Split at top-level "，" / "；" (not inside brackets such as 各乡镇（街道）)."""
+    parts: list[tuple[str, int]] = []
+    depth = 0
+    begin = 0
+    for i, ch in enumerate(inner):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in OPENERS.values():
+            depth = max(0, depth - 1)
+        elif ch in "，；,;" and depth == 0:
+            parts.append((inner[begin:i], begin))
+            begin = i + 1
+    parts.append((inner[begin:], begin))
+    return [(seg, pos) for seg, pos in parts if seg.strip()]
+
+
+def _tag(segment: str, pos: int) -> tuple[str, int, str | None]:
+    """(body, body position, mark) where mark is a label role, an end-mark kind, or None."""
+    label = LABEL.match(segment)
+    if label:
+        return segment[label.end() :], pos + label.end(), LABEL_ROLE[label.group(1)]
+    for pattern, kind in END_MARKS:
+        m = pattern.search(segment)
+        if m:
+            return segment[: m.start()], pos, kind
+    return segment, pos, None
+
+
+def _assign_roles(tagged: list[tuple[str, int, str | None]], clause: Clause) -> list[Role]:
+    marks = [mark for _, _, mark in tagged]
+    explicit = {"lead", "support"}
+    if any(m in explicit for m in marks):
+        roles: list[Role] = []
+        seen_lead = False
+        for mark in marks:
+            if mark == "lead":
+                roles.append("lead")
+                seen_lead = True
+            elif mark == "support":
+                roles.append("support")
+            else:  # a bare list beside explicit ones: after a lead it is support, before it lead
+                role: Role = "support" if seen_lead else "lead"
+                if mark is None:
+                    clause.warnings.append(f"unmarked list in clause read as {role}")
+                roles.append(role)
+        return roles
+    if len(tagged) >= 2:  # 〔A、B，C、D按职责分工负责〕: the "，" splits leads from supporters
+        return ["lead"] + ["support"] * (len(tagged) - 1)
+    return ["responsible"] * len(tagged)
+
+
+def _names(body: str) -> list[tuple[str, int]]:
+    """Names in a "、"-separated list with their positions; filler words removed."""
+    names: list[tuple[str, int]] = []
+    depth = 0
+    begin = 0
+    for i, ch in enumerate(body + "、"):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in OPENERS.values():
+            depth = max(0, depth - 1)
+        elif ch in "、,，" and depth == 0:
+            names.extend(_clean_name(body[begin:i], begin))
+            begin = i + 1
+    return names
+
+
+def _clean_name(raw: str, pos: int) -> list[tuple[str, int]]:
+    name = raw
+    lead = len(name) - len(name.lstrip())
+    name = name.strip()
+    pos += lead
+    name = TRAILING_ETC.sub("", name)
+    prefix = re.match(r"^(?:由|和|及|以及)", name)
+    if prefix:
+        name = name[prefix.end() :]
+        pos += prefix.end()
+    name = name.strip()
+    if len(name) < 2:
+        return []
+    return [(name, pos)]
+
+
+def _drop_repeats(clause: Clause) -> None:
+    """A name repeated within one list ("县工信局、县工信局") counts once."""
+    seen: set[tuple[Role, str]] = set()
+    kept: list[NameAt] = []
+    for entry in clause.names:
+        key = (entry.role, entry.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(entry)
+    clause.names = kept
+
+
+def _matching_open(text: str, close_at: int) -> int | None:
+    closer = text[close_at]
+    opener = {v: k for k, v in OPENERS.items()}[closer]
+    depth = 0
+    for i in range(close_at, -1, -1):
+        ch = text[i]
+        if ch in OPENERS.values():
+            depth += 1
+        elif ch in OPENERS:
+            depth -= 1
+            if depth == 0:
+                return i if ch == opener or (ch in "（(" and opener in "（(") else None
+    return None

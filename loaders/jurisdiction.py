@@ -1,0 +1,89 @@
+"""Who wrote the plan and when: jurisdiction, level, province, parent city, period, target.
+
+The name is read from the title where there is one, otherwise from the body (a plan may have no
+title line at all); a county's name is the one the text keeps coming back to, which tells "沁源县"
+from the "时期沁源县" a naive pattern would take.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from plangraph.graph.model import Jurisdiction
+
+SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(县|市|区|旗|州|省)(?=全民科学素质|人民政府|实施全民|“十四五”全民)")
+LEVELS = {"县": "county", "旗": "county", "市": "city", "州": "city", "区": "district", "省": "province"}
+PERIOD = re.compile(r"(20\d\d)\s*年?\s*[-—–－~～至到]+\s*(20\d\d)\s*年")
+TARGET = re.compile(r"比例(?:要|将)?(?:提高到|达到|超过|力争达到)\s*(\d{1,2}(?:\.\d+)?)\s*[%％]")
+CITY_CITED = re.compile(r"《([\u4e00-\u9fff]{2,4}?市)(?:人民政府|全民科学素质)")
+MAX_PERIOD_YEARS = 6
+
+
+@cache
+def provinces() -> tuple[str, ...]:
+    text = resources.files("plangraph.graph").joinpath("data/provinces.yaml").read_text("utf-8")
+    return tuple(yaml.safe_load(text)["provinces"])
+
+
+def find_jurisdiction(text: str) -> Jurisdiction | None:
+    """The jurisdiction a plan belongs to, or None when the text names none."""
+    candidates: dict[str, int] = {}
+    for m in SUBJECT.finditer(text[:20000]):
+        body, suffix = m.group(1), m.group(2)
+        for size in range(2, len(body) + 1):
+            stem = body[-size:]
+            name = stem + suffix
+            if name in provinces() and suffix != "市":
+                continue
+            candidates.setdefault(name, text.count(stem))
+    if not candidates:
+        return None
+    name = max(candidates, key=lambda n: (candidates[n], -len(n)))
+    level = LEVELS[name[-1]]
+    province = _province(text, name)
+    if name in provinces():
+        level = "province"
+        province = None
+    parent = _parent_city(text, name, province) if level in ("county", "district") else None
+    return Jurisdiction(name=name, level=level, province=province, parent_city=parent)
+
+
+def _province(text: str, name: str) -> str | None:
+    found = [(text.find(p), p) for p in provinces() if p != name and p in text]
+    return min(found)[1] if found else None
+
+
+def _parent_city(text: str, name: str, province: str | None) -> str | None:
+    """The city whose plan the text cites by title ("《长治市全民科学素质…》")."""
+    for m in CITY_CITED.finditer(text):
+        city = m.group(1)
+        if city not in (name, province) and city not in provinces():
+            return city
+    return None
+
+
+def find_period(text: str, jurisdiction: str | None) -> str | None:
+    """The plan's own years: the first short range, preferring one in a title naming the place."""
+    ranges = [(m.start(), int(m.group(1)), int(m.group(2))) for m in PERIOD.finditer(text)]
+    ranges = [r for r in ranges if 0 < r[2] - r[1] <= MAX_PERIOD_YEARS]
+    if not ranges:
+        return None
+    if jurisdiction:
+        for pos, a, b in ranges:
+            if jurisdiction in text[max(0, pos - 60) : pos]:
+                return f"{a}-{b}"
+    _, a, b = ranges[0]
+    return f"{a}-{b}"
+
+
+def find_target(text: str) -> float | None:
+    """The 2025 target, not the current level a plan also cites ("2020年…比例达到7.8%")."""
+    matches = list(TARGET.finditer(text))
+    for m in matches:
+        if re.search(r"20[2-3]\d\s*年", text[max(0, m.start() - 40) : m.start()]) and "2020" not in text[max(0, m.start() - 40) : m.start()]:
+            return float(m.group(1))
+    return float(matches[0].group(1)) if matches else None

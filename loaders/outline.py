@@ -1,0 +1,213 @@
+"""Paragraphs -> parts, actions and task drafts, from headings and numbering alone.
+
+Layouts differ (numbered "1." paragraphs, "——" dash paragraphs, plain paragraphs whose first
+sentence is the title, clause lines after a task), but the outline is always the national one:
+parts 一、二、…, actions （一）（二）… inside the parts that hold work, tasks inside the actions.
+This module finds that outline; ``clauses`` reads who does each task.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from plangraph.graph.actions import action_key
+
+from .clauses import Clause, find_trailing_clause, parse_clause
+from .paragraphs import Paragraph
+
+PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
+ACTION_HEADING = re.compile(r"^（([一二三四五六七八九十]+)）\s*(.*)$")
+TASK_MARKER = re.compile(r"^(?:(\d{1,3})\s*[.．、](?!\d)\s*|——\s*|（(\d{1,3})）\s*)")
+CLAUSE_LINE = re.compile(r"^(?:牵头|配合|责任|协办|参与|协助)(?:单位|部门)\s*：")
+# Sub-headings that are never actions even inside a part that holds actions.
+NOT_ACTION = re.compile(r"进度安排|时间安排|实施步骤|保障|组织实施|组织领导|工作要求|目标")
+# Timetable items of the closing parts, never tasks.
+NOT_TASK = re.compile(r"^(?:启动实施|深入实施|总结评估)")
+UPGRADE_KEYS = {"youth", "farmers", "workers", "elderly", "officials"}
+PART_UPGRADE = "提升行动"
+PART_PROJECT = "重点工程"
+
+
+@dataclass
+class ClauseAt:
+    """A clause and the paragraph whose text its positions index."""
+
+    clause: Clause
+    paragraph: Paragraph
+
+
+@dataclass
+class TaskDraft:
+    paragraphs: list[Paragraph]
+    title: str
+    clauses: list[ClauseAt] = field(default_factory=list)
+    shared_clause: bool = False
+
+
+@dataclass
+class ActionDraft:
+    seq: int
+    part: str
+    key: str
+    title: str
+    heading: Paragraph
+    intro: list[Paragraph] = field(default_factory=list)
+    lead_clauses: list[ClauseAt] = field(default_factory=list)
+    tasks: list[TaskDraft] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    """A part heading and the paragraphs under it."""
+
+    heading: Paragraph | None
+    title: str
+    body: list[Paragraph] = field(default_factory=list)
+
+
+def split_parts(paragraphs: list[Paragraph]) -> list[Section]:
+    sections = [Section(None, "")]
+    for par in paragraphs:
+        m = PART_HEADING.match(par.text)
+        if m and "。" not in m.group(2)[:40]:
+            sections.append(Section(par, m.group(2).strip()))
+        else:
+            sections[-1].body.append(par)
+    return sections
+
+
+def part_kind(title: str) -> str | None:
+    """Which kind of work a part holds, from its heading; None for parts that hold no tasks."""
+    if "工程" in title:
+        return PART_PROJECT
+    if "行动" in title and "目标" not in title:
+        return PART_UPGRADE
+    return None
+
+
+def find_actions(paragraphs: list[Paragraph], warnings: list[str]) -> list[ActionDraft]:
+    actions: list[ActionDraft] = []
+    for section in split_parts(paragraphs):
+        kind = part_kind(section.title)
+        for heading, body in _subsections(section.body):
+            title, rest = _heading_title(heading)
+            key = action_key(title)
+            if NOT_ACTION.search(title) and key.startswith("other"):
+                continue
+            if kind is None and key.startswith("other"):
+                continue
+            part = kind or (PART_UPGRADE if key in UPGRADE_KEYS else PART_PROJECT)
+            action = ActionDraft(len(actions) + 1, part, key, title, heading)
+            _fill_action(action, ([rest] if rest else []) + body, warnings)
+            actions.append(action)
+    return actions
+
+
+def _subsections(body: list[Paragraph]) -> list[tuple[Paragraph, list[Paragraph]]]:
+    subs: list[tuple[Paragraph, list[Paragraph]]] = []
+    for par in body:
+        if ACTION_HEADING.match(par.text):
+            subs.append((par, []))
+        elif subs:
+            subs[-1][1].append(par)
+    return subs
+
+
+def _heading_title(heading: Paragraph) -> tuple[str, Paragraph | None]:
+    """An action's title, and the text after it when the heading line runs on ("（一）X。Y…")."""
+    m = ACTION_HEADING.match(heading.text)
+    assert m
+    body_start = m.start(2)
+    text = heading.text[body_start:]
+    stop = text.find("。")
+    if stop == -1 or stop == len(text) - 1:
+        return text.rstrip("。").strip(), None
+    rest_start = body_start + stop + 1
+    rest = Paragraph(heading.text[rest_start:], heading.offsets[rest_start:])
+    return text[:stop].strip(), rest
+
+
+def _fill_action(action: ActionDraft, body: list[Paragraph], warnings: list[str]) -> None:
+    if any(TASK_MARKER.match(p.text) for p in body):
+        _fill_marked(action, body)
+    else:
+        _fill_plain(action, body)
+    _share_trailing_clause(action)
+    for task in action.tasks:
+        if not task.clauses:
+            warnings.append(f"action {action.seq} task {action.tasks.index(task) + 1} ({task.title}): no responsibility clause")
+
+
+def _fill_marked(action: ActionDraft, body: list[Paragraph]) -> None:
+    """Numbered or dash layout: a marker opens a task; what follows belongs to it."""
+    for par in body:
+        if CLAUSE_LINE.match(par.text):
+            target = action.tasks[-1].clauses if action.tasks else action.lead_clauses
+            target.append(ClauseAt(parse_clause(par.text, 0), par))
+        elif TASK_MARKER.match(par.text) and not NOT_TASK.match(_strip_marker(par.text)):
+            action.tasks.append(_task_from(par))
+        elif action.tasks:
+            task = action.tasks[-1]
+            task.paragraphs.append(par)
+            clause = find_trailing_clause(par.text)
+            if clause:
+                task.clauses.append(ClauseAt(clause, par))
+        else:
+            _add_intro(action, par)
+
+
+def _fill_plain(action: ActionDraft, body: list[Paragraph]) -> None:
+    """Plain layout: paragraphs that close with a clause are tasks; those before the first are intro."""
+    clauses = [find_trailing_clause(p.text) for p in body]
+    first = next((i for i, c in enumerate(clauses) if c is not None), None)
+    if first is None:
+        action.intro.extend(body)
+        return
+    if first == 0 and len(body) > 1 and clauses[0] is not None and _only_leads(clauses[0]):
+        _add_intro(action, body[0])
+        first = next((i for i, c in enumerate(clauses[1:], 1) if c is not None), None)
+        if first is None:
+            action.intro.extend(body[1:])
+            return
+    action.intro.extend(body[:first])
+    for par in body[first:]:
+        if CLAUSE_LINE.match(par.text) and action.tasks:
+            action.tasks[-1].clauses.append(ClauseAt(parse_clause(par.text, 0), par))
+        elif not NOT_TASK.match(par.text):
+            action.tasks.append(_task_from(par))
+
+
+def _only_leads(clause: Clause) -> bool:
+    return bool(clause.names) and clause.action_lead
+
+
+def _add_intro(action: ActionDraft, par: Paragraph) -> None:
+    action.intro.append(par)
+    clause = find_trailing_clause(par.text)
+    if clause:
+        action.lead_clauses.append(ClauseAt(clause, par))
+
+
+def _task_from(par: Paragraph) -> TaskDraft:
+    clause = find_trailing_clause(par.text)
+    body = _strip_marker(par.text)
+    if clause is not None:
+        body = par.text[len(par.text) - len(body) : clause.start]
+    title = body.split("。", 1)[0].strip().rstrip("；;，")
+    return TaskDraft([par], title, [ClauseAt(clause, par)] if clause else [])
+
+
+def _strip_marker(text: str) -> str:
+    m = TASK_MARKER.match(text)
+    return text[m.end() :] if m else text
+
+
+def _share_trailing_clause(action: ActionDraft) -> None:
+    """A clause only after the last task applies to each earlier task too."""
+    tasks = action.tasks
+    if len(tasks) < 2 or not tasks[-1].clauses or any(t.clauses for t in tasks[:-1]):
+        return
+    for task in tasks[:-1]:
+        task.clauses = list(tasks[-1].clauses)
+        task.shared_clause = True

@@ -1,0 +1,121 @@
+"""Lines of normalised text -> paragraphs, undoing the damage of PDF and web conversion.
+
+Plans arrive with lines broken mid-sentence (PDF text layers), blank lines between every line or
+none at all, page numbers and stray page-break fragments. Blank lines therefore say nothing; a
+paragraph ends where its text ends a sentence or where the next line starts a new structural unit
+(a heading, a number, a dash, a "牵头部门：" line). Every paragraph keeps, per character, its
+offset in the normalised text so that spans can be mapped back to the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A line that starts a new unit: part / action headings, numbered or dash tasks, clause lines.
+STARTS_UNIT = re.compile(
+    r"^(?:[一二三四五六七八九十]+、"
+    r"|（[一二三四五六七八九十]+）"
+    r"|\d{1,3}[.、．](?!\d)"
+    r"|（\d{1,3}）"
+    r"|——"
+    r"|(?:牵头|配合|责任|协办|参与)(?:单位|部门)\s*："
+    r"|成\s*员\s*："
+    r"|〔)"
+)
+# A heading line: a short unit with no sentence in it.
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}、)[^。]{0,60}$")
+# Text that ends a paragraph.
+ENDS_PARAGRAPH = re.compile(r"[。！？；：）〕」』”]\s*$")
+PAGE_NUMBER = re.compile(r"^(?:[-—－]\s*\d{1,4}\s*[-—－]|第\s*\d{1,4}\s*页(?:\s*/?\s*共\s*\d+\s*页)?|\d{1,4})$")
+# Conversion artefacts that are not text of the plan (Word bookmarks, markdown emphasis).
+ARTEFACT = re.compile(r"\[bookmark[:：][^\]]*\]|\*\*")
+SHORT_FRAGMENT = 2
+
+
+@dataclass
+class Paragraph:
+    """A paragraph's text and, per character, its offset in the normalised text."""
+
+    text: str
+    offsets: list[int] = field(repr=False)
+
+    @property
+    def start(self) -> int:
+        return self.offsets[0]
+
+    @property
+    def end(self) -> int:
+        return self.offsets[-1] + 1
+
+
+@dataclass
+class Line:
+    text: str
+    offsets: list[int]
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines, stripped of blanks and conversion artefacts, with their offsets."""
+    lines: list[Line] = []
+    pos = 0
+    for raw_line in text.split("\n"):
+        line = _clean_line(raw_line, pos)
+        if line is not None:
+            lines.append(line)
+        pos += len(raw_line) + 1
+    return lines
+
+
+def _clean_line(raw_line: str, pos: int) -> Line | None:
+    keep: list[tuple[int, int]] = []
+    last = 0
+    for match in ARTEFACT.finditer(raw_line):
+        keep.append((last, match.start()))
+        last = match.end()
+    keep.append((last, len(raw_line)))
+    chars: list[str] = []
+    offsets: list[int] = []
+    for start, end in keep:
+        for i in range(start, end):
+            chars.append(raw_line[i])
+            offsets.append(pos + i)
+    text = "".join(chars)
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    if not stripped:
+        return None
+    return Line(stripped, offsets[lead : lead + len(stripped)])
+
+
+def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> list[Paragraph]:
+    """Glue broken lines back into paragraphs; drop page numbers and page-break fragments."""
+    paragraphs: list[Paragraph] = []
+    previous: Line | None = None
+    for line in lines:
+        if PAGE_NUMBER.match(line.text):
+            continue
+        if previous is not None and _is_page_fragment(line, previous):
+            if warnings is not None:
+                warnings.append(f"dropped a page-break fragment {line.text!r} after {previous.text[-12:]!r}")
+            continue
+        if paragraphs and previous is not None and _continues(previous, line):
+            paragraphs[-1].text += line.text
+            paragraphs[-1].offsets.extend(line.offsets)
+        else:
+            paragraphs.append(Paragraph(line.text, list(line.offsets)))
+        previous = line
+    return paragraphs
+
+
+def _continues(previous: Line, line: Line) -> bool:
+    """Does ``line`` carry on the sentence that ``previous`` left open?"""
+    if STARTS_UNIT.match(line.text) or HEADING.match(previous.text):
+        return False
+    return not ENDS_PARAGRAPH.search(previous.text)
+
+
+def _is_page_fragment(line: Line, previous: Line) -> bool:
+    """A one- or two-character line repeating the end of the line before it (a PDF page break)."""
+    text = line.text
+    return len(text) <= SHORT_FRAGMENT and not ENDS_PARAGRAPH.search(text) and previous.text.endswith(text)

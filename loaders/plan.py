@@ -1,0 +1,204 @@
+"""A plan file -> a ``Plan``: the loaders' one entry point.
+
+read (bytes -> text) -> paragraphs -> outline (actions, tasks) -> clauses (who, which role)
+-> agencies (spellings -> ids) -> the model. Every name and task keeps its span in the decoded
+source text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from plangraph.graph.model import (
+    Action,
+    Agency,
+    Group,
+    Mention,
+    Plan,
+    Source,
+    Task,
+    agency_id,
+)
+
+from .agencies import AgencyResolver, is_group
+from .clauses import parse_clause
+from .errors import PlanError
+from .jurisdiction import find_jurisdiction, find_period, find_target
+from .outline import ActionDraft, ClauseAt, TaskDraft, find_actions
+from .paragraphs import Paragraph, join_paragraphs, split_lines
+from .read import SourceText, read_bytes, read_source
+
+MEMBER_LIST = re.compile(r"^成\s*员\s*：")
+MEMBER_SUFFIX = re.compile(r"(?:主要)?(?:负责人|负责同志|乡镇长|主任|局长|部长)$")
+LEADING_GROUP = re.compile(r"((?:县|市|区|省)[\u4e00-\u9fff]{0,20}?领导小组)")
+OFFICE = re.compile(r"办公室设在([\u4e00-\u9fff（）]{2,20}?)(?:[，。,]|$)")
+
+
+def parse_file(path: str | Path) -> Plan:
+    """Read one plan file; raise ``PlanError`` naming the file when it is not a readable plan."""
+    path = Path(path)
+    source = read_source(path)
+    return parse_source(source, path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def parse_bytes(data: bytes, name: str) -> Plan:
+    """Read a plan from bytes (an upload); ``name`` gives the format by its suffix."""
+    return parse_source(read_bytes(data, name), name, hashlib.sha256(data).hexdigest())
+
+
+def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
+    warnings: list[str] = []
+    paragraphs = join_paragraphs(split_lines(source.text), warnings)
+    actions = find_actions(paragraphs, warnings)
+    if not actions:
+        raise PlanError(name, "no actions found: not a science-literacy plan (no （一）… headings under a 提升行动/重点工程 part)")
+    jurisdiction = find_jurisdiction(source.text)
+    if jurisdiction is None:
+        raise PlanError(name, "no jurisdiction found: the text names no 县/市/区 whose plan this is")
+    if not any(t.clauses for a in actions for t in a.tasks) and not any(a.lead_clauses for a in actions):
+        raise PlanError(name, "no responsibility clause could be read in any task")
+    builder = _PlanBuilder(source, jurisdiction.name, warnings)
+    members = _member_list(paragraphs)
+    plan_actions = builder.build_actions(actions, members)
+    groups = builder.groups(members, paragraphs)
+    return Plan(
+        source=Source(file=name, sha256=sha256, format=source.format),
+        jurisdiction=jurisdiction,
+        period=find_period(source.text, jurisdiction.name),
+        literacy_target_percent=find_target(source.text),
+        actions=plan_actions,
+        groups=groups,
+        agencies=builder.agencies(),
+        warnings=warnings,
+    )
+
+
+class _PlanBuilder:
+    """Turns drafts into model objects once every spelling of the plan is known."""
+
+    def __init__(self, source: SourceText, jurisdiction: str, warnings: list[str]) -> None:
+        self.source = source
+        self.jurisdiction = jurisdiction
+        self.warnings = warnings
+        self.resolver = AgencyResolver(jurisdiction)
+        self.canonical: dict[str, str] = {}
+
+    def build_actions(self, drafts: list[ActionDraft], members: list[tuple[str, int, int, Paragraph]]) -> list[Action]:
+        for draft in drafts:
+            for clause_at in draft.lead_clauses + [c for t in draft.tasks for c in t.clauses]:
+                self.resolver.add_list([n.name for n in clause_at.clause.names])
+        if members:
+            self.resolver.add_list([m[0] for m in members])
+        self.canonical = self.resolver.resolve()
+        return [self._action(d) for d in drafts]
+
+    def _span(self, par: Paragraph, start: int, end: int) -> tuple[int, int]:
+        return self.source.raw_span(par.offsets[start], par.offsets[end - 1] + 1)
+
+    def _mention(self, par: Paragraph, name: str, start: int, end: int) -> Mention:
+        return Mention(name=name, agency_id=self.agency_id(name), span=self._span(par, start, end))
+
+    def agency_id(self, spelling: str) -> str:
+        return agency_id(self.jurisdiction, self.canonical.get(spelling, spelling))
+
+    def _action(self, draft: ActionDraft) -> Action:
+        leads = [
+            self._mention(c.paragraph, n.name, n.start, n.end)
+            for c in draft.lead_clauses
+            for n in c.clause.names
+        ]
+        last = draft.tasks[-1].paragraphs[-1] if draft.tasks else (draft.intro[-1] if draft.intro else draft.heading)
+        span = self.source.raw_span(draft.heading.start, _end_of(draft, last))
+        tasks = [self._task(draft, i + 1, t) for i, t in enumerate(draft.tasks)]
+        return Action(seq=draft.seq, part=draft.part, key=draft.key, title=draft.title, span=span, leads=leads, tasks=tasks)
+
+    def _task(self, action: ActionDraft, seq: int, draft: TaskDraft) -> Task:
+        first, last = draft.paragraphs[0], draft.paragraphs[-1]
+        end = last.end
+        for c in draft.clauses:
+            if not draft.shared_clause:
+                end = max(end, c.paragraph.end)
+        task = Task(
+            seq=seq,
+            title=draft.title,
+            text="".join(p.text for p in draft.paragraphs),
+            span=self.source.raw_span(first.start, end),
+            shared_clause=draft.shared_clause,
+        )
+        self._apply_clauses(task, draft.clauses)
+        return task
+
+    def _apply_clauses(self, task: Task, clauses: list[ClauseAt]) -> None:
+        texts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for c in clauses:
+            clause = c.clause
+            texts.append(c.paragraph.text[clause.start : clause.end])
+            spans.append(self._span(c.paragraph, clause.start, clause.end))
+            self.warnings.extend(f"{task.title}: {w}" for w in clause.warnings)
+            for n in clause.names:
+                getattr(task, n.role).append(self._mention(c.paragraph, n.name, n.start, n.end))
+        if texts:
+            task.clause = "\n".join(texts)
+            task.clause_span = (min(s for s, _ in spans), max(e for _, e in spans))
+
+    def agencies(self) -> list[Agency]:
+        spellings: dict[str, list[str]] = {}
+        for spelling, canonical in sorted(self.canonical.items()):
+            spellings.setdefault(canonical, []).append(spelling)
+        return [
+            Agency(id=agency_id(self.jurisdiction, c), name=c, spellings=s, is_group=is_group(c))
+            for c, s in sorted(spellings.items())
+        ]
+
+    def groups(self, members: list[tuple[str, int, int, Paragraph]], paragraphs: list[Paragraph]) -> list[Group]:
+        groups: list[Group] = []
+        member_ids = list(dict.fromkeys(self.agency_id(m[0]) for m in members))
+        for agency in self.agencies():
+            if agency.is_group:
+                linked = member_ids if "成员单位" in agency.name else []
+                groups.append(Group(name=agency.name, agency_id=agency.id, members=linked))
+        if members:
+            groups.append(self._leading_group(members, member_ids, paragraphs))
+        return groups
+
+    def _leading_group(self, members: list[tuple[str, int, int, Paragraph]], member_ids: list[str], paragraphs: list[Paragraph]) -> Group:
+        member_par = members[0][3]
+        index = next(i for i, p in enumerate(paragraphs) if p is member_par)
+        name = "领导小组"
+        for par in reversed(paragraphs[max(0, index - 4) : index]):
+            m = LEADING_GROUP.search(par.text)
+            if m:
+                name = m.group(1)
+                break
+        office = None
+        for par in paragraphs[index : index + 4]:
+            m = OFFICE.search(par.text)
+            if m:
+                office = self.agency_id(m.group(1)) if m.group(1) in self.canonical else None
+                break
+        self.canonical.setdefault(name, name)
+        return Group(name=name, agency_id=agency_id(self.jurisdiction, name), members=member_ids, office=office)
+
+
+def _end_of(draft: ActionDraft, last: Paragraph) -> int:
+    ends = [last.end] + [c.paragraph.end for t in draft.tasks for c in t.clauses]
+    return max(ends)
+
+
+def _member_list(paragraphs: list[Paragraph]) -> list[tuple[str, int, int, Paragraph]]:
+    """The leading group's members where the plan lists them ("成  员：A、B、C负责人，…")."""
+    for par in paragraphs:
+        m = MEMBER_LIST.match(par.text)
+        if not m:
+            continue
+        clause = parse_clause(par.text[m.end() :], m.end())
+        found = []
+        for n in clause.names:
+            name = MEMBER_SUFFIX.sub("", n.name)
+            if len(name) >= 2 and not is_group(name):
+                found.append((name, n.start, n.start + len(name), par))
+        return found
+    return []
