@@ -43,6 +43,12 @@ class TaskDraft:
     title: str
     clauses: list[ClauseAt] = field(default_factory=list)
     shared_clause: bool = False
+    written_here: int = 0  # how many of ``clauses`` stand in this task's own text
+
+    def end(self) -> int:
+        """Where the task's text, with its own clause lines, ends in the normalised text."""
+        own = self.clauses[: self.written_here] if self.shared_clause else self.clauses
+        return max([self.paragraphs[-1].end] + [c.paragraph.end for c in own])
 
 
 @dataclass
@@ -146,7 +152,7 @@ def _fill_marked(action: ActionDraft, body: list[Paragraph]) -> None:
             target = action.tasks[-1].clauses if action.tasks else action.lead_clauses
             target.append(ClauseAt(parse_clause(par.text, 0), par))
         elif TASK_MARKER.match(par.text) and not NOT_TASK.match(_strip_marker(par.text)):
-            action.tasks.append(_task_from(par))
+            action.tasks.append(_task_from(par, find_trailing_clause(par.text)))
         elif action.tasks:
             task = action.tasks[-1]
             task.paragraphs.append(par)
@@ -171,11 +177,11 @@ def _fill_plain(action: ActionDraft, body: list[Paragraph]) -> None:
             action.intro.extend(body[1:])
             return
     action.intro.extend(body[:first])
-    for par in body[first:]:
+    for par, clause in zip(body[first:], clauses[first:]):
         if CLAUSE_LINE.match(par.text) and action.tasks:
             action.tasks[-1].clauses.append(ClauseAt(parse_clause(par.text, 0), par))
         elif not NOT_TASK.match(par.text):
-            action.tasks.append(_task_from(par))
+            action.tasks.append(_task_from(par, clause))
 
 
 def _only_leads(clause: Clause) -> bool:
@@ -189,8 +195,7 @@ def _add_intro(action: ActionDraft, par: Paragraph) -> None:
         action.lead_clauses.append(ClauseAt(clause, par))
 
 
-def _task_from(par: Paragraph) -> TaskDraft:
-    clause = find_trailing_clause(par.text)
+def _task_from(par: Paragraph, clause: Clause | None) -> TaskDraft:
     body = _strip_marker(par.text)
     if clause is not None:
         body = par.text[len(par.text) - len(body) : clause.start]
@@ -208,6 +213,7 @@ def _share_trailing_clause(action: ActionDraft) -> None:
     tasks = action.tasks
     if len(tasks) < 2 or not tasks[-1].clauses or any(t.clauses for t in tasks[:-1]):
         return
-    for task in tasks[:-1]:
+    tasks[-1].written_here = len(tasks[-1].clauses)
+    for task in tasks:
         task.clauses = list(tasks[-1].clauses)
         task.shared_clause = True

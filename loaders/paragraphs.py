@@ -68,23 +68,20 @@ def split_lines(text: str) -> list[Line]:
 
 
 def _clean_line(raw_line: str, pos: int) -> Line | None:
-    keep: list[tuple[int, int]] = []
-    last = 0
-    for match in ARTEFACT.finditer(raw_line):
-        keep.append((last, match.start()))
-        last = match.end()
-    keep.append((last, len(raw_line)))
-    chars: list[str] = []
-    offsets: list[int] = []
-    for start, end in keep:
-        for i in range(start, end):
-            chars.append(raw_line[i])
-            offsets.append(pos + i)
-    text = "".join(chars)
-    lead = len(text) - len(text.lstrip())
+    if ARTEFACT.search(raw_line):
+        pieces = ARTEFACT.split(raw_line)
+        starts = [0] + [m.end() for m in ARTEFACT.finditer(raw_line)]
+        text = "".join(pieces)
+        offsets = [pos + start + i for start, piece in zip(starts, pieces) for i in range(len(piece))]
+    else:
+        text = raw_line
+        offsets = None
     stripped = text.strip()
     if not stripped:
         return None
+    lead = len(text) - len(text.lstrip())
+    if offsets is None:
+        return Line(stripped, list(range(pos + lead, pos + lead + len(stripped))))
     return Line(stripped, offsets[lead : lead + len(stripped)])
 
 

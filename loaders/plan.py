@@ -115,11 +115,8 @@ class _PlanBuilder:
         return Action(seq=draft.seq, part=draft.part, key=draft.key, title=draft.title, span=span, leads=leads, tasks=tasks)
 
     def _task(self, action: ActionDraft, seq: int, draft: TaskDraft) -> Task:
-        first, last = draft.paragraphs[0], draft.paragraphs[-1]
-        end = last.end
-        for c in draft.clauses:
-            if not draft.shared_clause:
-                end = max(end, c.paragraph.end)
+        first = draft.paragraphs[0]
+        end = draft.end()
         task = Task(
             seq=seq,
             title=draft.title,

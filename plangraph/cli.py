@@ -15,6 +15,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def main() -> None:
+    """plangraph: who is responsible for what in China's science-literacy plans."""
+
+
 COMMAND_MODULES: list[str] = [
     "parse",
 ]
