@@ -1,0 +1,41 @@
+"""Shared test fixtures: where the repository and the seed plans are.
+
+The five real plans live outside the repository, in ../shared/seeds next to it; tests read them
+from there and never copy their text into the project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO: Path = Path(__file__).resolve().parents[1]
+SEEDS: Path = (REPO.parent / "shared" / "seeds").resolve()
+SEED_PATHS: list[Path] = sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository's root folder."""
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The folder holding the seed plans (../shared/seeds beside the repository)."""
+    if not SEED_PATHS:
+        pytest.fail(f"no seed plans found in {SEEDS}")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_paths(seeds_dir: Path) -> list[Path]:
+    """Every seed plan (*.txt, UTF-8), sorted by name."""
+    return SEED_PATHS
+
+
+@pytest.fixture(params=SEED_PATHS, ids=[p.name[:3] for p in SEED_PATHS])
+def seed_path(request: pytest.FixtureRequest) -> Path:
+    """Each seed plan in turn (parametrised)."""
+    return request.param
