@@ -23,6 +23,8 @@ STARTS_UNIT = re.compile(
     r"|成\s*员\s*："
     r"|〔)"
 )
+# A short label opening a line of its own ("组  长：", "副组长：", "成  员：", "职  责：").
+LABEL_LINE = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}\s*：")
 # A heading line: a short unit with no sentence in it.
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}、)[^。]{0,60}$")
 # Text that ends a paragraph.
@@ -31,6 +33,9 @@ PAGE_NUMBER = re.compile(r"^(?:[-—－]\s*\d{1,4}\s*[-—－]|第\s*\d{1,4}\s*�
 # Conversion artefacts that are not text of the plan (Word bookmarks, markdown emphasis).
 ARTEFACT = re.compile(r"\[bookmark[:：][^\]]*\]|\*\*")
 SHORT_FRAGMENT = 2
+MIN_INDENT = 2  # leading blanks that mark a paragraph's first line
+INDENTED_SHARE = 0.5  # see uses_indent
+MIN_INDENTED_LINES = 3
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Paragraph:
 class Line:
     text: str
     offsets: list[int]
+    indented: bool = False
 
 
 def split_lines(text: str) -> list[Line]:
@@ -80,15 +86,17 @@ def _clean_line(raw_line: str, pos: int) -> Line | None:
     if not stripped:
         return None
     lead = len(text) - len(text.lstrip())
+    indented = lead >= MIN_INDENT
     if offsets is None:
-        return Line(stripped, list(range(pos + lead, pos + lead + len(stripped))))
-    return Line(stripped, offsets[lead : lead + len(stripped)])
+        return Line(stripped, list(range(pos + lead, pos + lead + len(stripped))), indented)
+    return Line(stripped, offsets[lead : lead + len(stripped)], indented)
 
 
 def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> list[Paragraph]:
     """Glue broken lines back into paragraphs; drop page numbers and page-break fragments."""
     paragraphs: list[Paragraph] = []
     previous: Line | None = None
+    by_indent = uses_indent(lines)
     for line in lines:
         if PAGE_NUMBER.match(line.text):
             continue
@@ -96,7 +104,7 @@ def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> lis
             if warnings is not None:
                 warnings.append(f"dropped a page-break fragment {line.text!r} after {previous.text[-12:]!r}")
             continue
-        if paragraphs and previous is not None and _continues(previous, line):
+        if paragraphs and previous is not None and _continues(previous, line, by_indent):
             paragraphs[-1].text += line.text
             paragraphs[-1].offsets.extend(line.offsets)
         else:
@@ -105,9 +113,28 @@ def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> lis
     return paragraphs
 
 
-def _continues(previous: Line, line: Line) -> bool:
-    """Does ``line`` carry on the sentence that ``previous`` left open?"""
-    if STARTS_UNIT.match(line.text) or HEADING.match(previous.text):
+def uses_indent(lines: list[Line]) -> bool:
+    """Does the document mark paragraphs by indenting their first lines (as PDF text does)?
+
+    Judged on the lines that follow a finished sentence: where those are mostly indented, the
+    indent, not the punctuation, says where a paragraph starts.
+    """
+    after_sentence = [b for a, b in zip(lines, lines[1:]) if ENDS_PARAGRAPH.search(a.text)]
+    indented = sum(line.indented for line in after_sentence)
+    return indented >= MIN_INDENTED_LINES and indented >= INDENTED_SHARE * len(after_sentence)
+
+
+def _continues(previous: Line, line: Line, by_indent: bool) -> bool:
+    """Does ``line`` carry on the paragraph that ``previous`` is part of?
+
+    Where paragraphs are marked by indentation, an unindented line continues (even after a "。"
+    that happened to fall at the margin); elsewhere a line continues a sentence left open.
+    """
+    if by_indent:  # wrapped lines may start with anything, even "责任单位：" or "1."
+        return not line.indented and not HEADING.match(previous.text)
+    if STARTS_UNIT.match(line.text) or LABEL_LINE.match(line.text) or HEADING.match(previous.text):
+        return False
+    if LABEL_LINE.match(previous.text):  # a label line of a text file is a line of its own
         return False
     return not ENDS_PARAGRAPH.search(previous.text)
 

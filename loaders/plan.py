@@ -54,7 +54,8 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     actions = find_actions(paragraphs, warnings)
     if not actions:
         raise PlanError(name, "no actions found: not a science-literacy plan (no （一）… headings under a 提升行动/重点工程 part)")
-    jurisdiction = find_jurisdiction(source.text)
+    joined = "\n".join(p.text for p in paragraphs)  # lines broken mid-word are whole again
+    jurisdiction = find_jurisdiction(joined)
     if jurisdiction is None:
         raise PlanError(name, "no jurisdiction found: the text names no 县/市/区 whose plan this is")
     if not any(t.clauses for a in actions for t in a.tasks) and not any(a.lead_clauses for a in actions):
@@ -66,8 +67,8 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     return Plan(
         source=Source(file=name, sha256=sha256, format=source.format),
         jurisdiction=jurisdiction,
-        period=find_period(source.text, jurisdiction.name),
-        literacy_target_percent=find_target(source.text),
+        period=find_period(joined, jurisdiction.name),
+        literacy_target_percent=find_target(joined),
         actions=plan_actions,
         groups=groups,
         agencies=builder.agencies(),
