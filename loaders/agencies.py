@@ -10,52 +10,12 @@ the spelling written most often, preferring one with the prefix.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
-import yaml
+from plangraph.graph.names import is_group, name_key
 
 MAX_DROPPED = 2
 MIN_KEY = 3
-
-
-@dataclass(frozen=True)
-class AliasData:
-    long_forms: tuple[tuple[str, str], ...]
-    group_patterns: tuple[re.Pattern[str], ...]
-    prefixes: tuple[str, ...]
-
-
-@cache
-def alias_data() -> AliasData:
-    raw = yaml.safe_load(resources.files("plangraph.graph").joinpath("data/aliases.yaml").read_text("utf-8"))
-    long_forms = tuple(sorted(raw["long_forms"].items(), key=lambda kv: -len(kv[0])))
-    groups = tuple(re.compile(p) for p in raw["group_patterns"])
-    return AliasData(long_forms, groups, tuple(raw["level_prefixes"]))
-
-
-def is_group(name: str) -> bool:
-    """A reference to a set of bodies ("县级各部门", "各乡镇（街道）", "…领导小组各成员单位")."""
-    return any(p.search(name) for p in alias_data().group_patterns)
-
-
-def name_key(name: str, jurisdiction: str) -> str:
-    """The part of a name that identifies the body within its plan."""
-    data = alias_data()
-    key = name
-    if jurisdiction and key.startswith(jurisdiction):
-        key = key[len(jurisdiction) :]
-    for prefix in data.prefixes:
-        if key.startswith(prefix) and len(key) > len(prefix) + 1:
-            key = key[len(prefix) :]
-            break
-    for long, short in data.long_forms:
-        if long in key:
-            key = key.replace(long, short)
-    return key
 
 
 def _is_subsequence(short: str, long: str) -> bool:
