@@ -29,6 +29,7 @@ class AliasData:
     long_form_pattern: re.Pattern[str]
     group_patterns: tuple[re.Pattern[str], ...]
     prefixes: tuple[str, ...]
+    protected: tuple[str, ...]
 
 
 @cache
@@ -37,7 +38,7 @@ def alias_data() -> AliasData:
     long_forms = {k: v for k, v in raw["long_forms"].items() if k != v}
     pattern = re.compile("|".join(re.escape(k) for k in sorted(long_forms, key=len, reverse=True)))
     groups = tuple(re.compile(p) for p in raw["group_patterns"])
-    return AliasData(long_forms, pattern, groups, tuple(raw["level_prefixes"]))
+    return AliasData(long_forms, pattern, groups, tuple(raw["level_prefixes"]), tuple(raw["protected_starts"]))
 
 
 def is_group(name: str) -> bool:
@@ -52,6 +53,8 @@ def name_key(name: str, jurisdiction: str) -> str:
     if jurisdiction and key.startswith(jurisdiction):
         key = key[len(jurisdiction) :]
     for prefix in data.prefixes:
+        if key.startswith(data.protected):
+            break
         if key.startswith(prefix) and len(key) > len(prefix) + 1:
             key = key[len(prefix) :]
             break

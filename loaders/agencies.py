@@ -11,7 +11,9 @@ the spelling written most often, preferring one with the prefix.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
+from plangraph.graph.kinds import classify
 from plangraph.graph.names import is_group, name_key
 
 MAX_DROPPED = 2
@@ -23,17 +25,32 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
+@cache
+def _known(key: str) -> bool:
+    """Is this a body the kinds vocabulary knows (so not a slip of the pen)?"""
+    return not classify(key).guessed
+
+
+def _one_substitution(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
 def _same_body(a: str, b: str) -> bool:
+    """Equal keys; a key with up to two characters dropped, or a known abbreviation of a longer
+    name (same first and last character, the rest in order); or a one-character slip of a known
+    body's name that is itself no known body (人设局 for 人社局, but never 文联 for 妇联)."""
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
-    return (
-        len(short) >= MIN_KEY
-        and 0 < len(long) - len(short) <= MAX_DROPPED
-        and short[-1] == long[-1]
-        and short[0] == long[0]
-        and _is_subsequence(short, long)
-    )
+    if _one_substitution(a, b):
+        return _known(a) != _known(b)
+    if len(short) < MIN_KEY:
+        return False
+    if short[0] != long[0] or short[-1] != long[-1] or not _is_subsequence(short, long):
+        return False
+    # An abbreviation keeps characters of the full name in order (国资委 of 国有资产监督管理委员会);
+    # a branch office (生态环境局沁源分局) is another body than the bureau.
+    return len(long) - len(short) <= MAX_DROPPED or (_known(short) and classify(long).branch is None)
 
 
 class AgencyResolver:

@@ -8,12 +8,8 @@ from the "时期沁源县" a naive pattern would take.
 from __future__ import annotations
 
 import re
-from functools import cache
-from importlib import resources
-
-import yaml
-
 from plangraph.graph.model import Jurisdiction
+from plangraph.graph.places import provinces
 
 SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(县|市|区|旗|州|省)(?=全民科学素质|人民政府|实施全民|“十四五”全民)")
 LEVELS = {"县": "county", "旗": "county", "市": "city", "州": "city", "区": "district", "省": "province"}
@@ -21,12 +17,6 @@ PERIOD = re.compile(r"(20\d\d)\s*年?\s*[-—–－~～至到]+\s*(20\d\d)\s*年
 TARGET = re.compile(r"比例(?:要|将)?(?:提高到|达到|超过|力争达到)\s*(\d{1,2}(?:\.\d+)?)\s*[%％]")
 CITY_CITED = re.compile(r"《([\u4e00-\u9fff]{2,4}?市)(?:人民政府|全民科学素质)")
 MAX_PERIOD_YEARS = 6
-
-
-@cache
-def provinces() -> tuple[str, ...]:
-    text = resources.files("plangraph.graph").joinpath("data/provinces.yaml").read_text("utf-8")
-    return tuple(yaml.safe_load(text)["provinces"])
 
 
 def find_jurisdiction(text: str) -> Jurisdiction | None:
@@ -42,7 +32,10 @@ def find_jurisdiction(text: str) -> Jurisdiction | None:
             candidates.setdefault(name, text.count(stem))
     if not candidates:
         return None
-    name = max(candidates, key=lambda n: (candidates[n], -len(n)))
+    own = _own_level(text)
+    # The name the text keeps using: "沁源" recurs, "时期沁源" does not; on a tie the longer name
+    # (a three-character 宁碧岷县 is never written 碧岷 alone); the level the text calls "我县"/"全市".
+    name = max(candidates, key=lambda n: (n[-1] == own, candidates[n], len(n)))
     level = LEVELS[name[-1]]
     province = _province(text, name)
     if name in provinces():
@@ -50,6 +43,13 @@ def find_jurisdiction(text: str) -> Jurisdiction | None:
         province = None
     parent = _parent_city(text, name, province) if level in ("county", "district") else None
     return Jurisdiction(name=name, level=level, province=province, parent_city=parent)
+
+
+def _own_level(text: str) -> str | None:
+    """The suffix a plan uses for itself: 县 in "我县"/"全县"/"本县", 市 in "我市"…"""
+    counts = {c: len(re.findall(f"[我全本]{c}", text)) for c in "县市区"}
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] else None
 
 
 def _province(text: str, name: str) -> str | None:

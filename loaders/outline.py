@@ -164,22 +164,27 @@ def _fill_marked(action: ActionDraft, body: list[Paragraph]) -> None:
 
 
 def _fill_plain(action: ActionDraft, body: list[Paragraph]) -> None:
-    """Plain layout: paragraphs that close with a clause are tasks; those before the first are intro."""
-    clauses = [find_trailing_clause(p.text) for p in body]
-    first = next((i for i, c in enumerate(clauses) if c is not None), None)
-    if first is None:
+    """Plain layout: paragraphs that carry a clause (closing it, or followed by clause lines) are
+    tasks; those before the first such paragraph are the action's intro."""
+    lines = [bool(CLAUSE_LINE.match(p.text)) for p in body]
+    trailing = [None if line else find_trailing_clause(p.text) for p, line in zip(body, lines)]
+    carries = [
+        not lines[i] and (trailing[i] is not None or (i + 1 < len(body) and lines[i + 1]))
+        for i in range(len(body))
+    ]
+    carriers = [i for i, c in enumerate(carries) if c]
+    if not carriers:
         action.intro.extend(body)
         return
-    if first == 0 and len(body) > 1 and clauses[0] is not None and _only_leads(clauses[0]):
+    first = carriers[0]
+    if first == 0 and len(carriers) > 1 and trailing[0] is not None and _only_leads(trailing[0]):
         _add_intro(action, body[0])
-        first = next((i for i, c in enumerate(clauses[1:], 1) if c is not None), None)
-        if first is None:
-            action.intro.extend(body[1:])
-            return
-    action.intro.extend(body[:first])
-    for par, clause in zip(body[first:], clauses[first:]):
-        if CLAUSE_LINE.match(par.text) and action.tasks:
-            action.tasks[-1].clauses.append(ClauseAt(parse_clause(par.text, 0), par))
+        first = carriers[1]
+    action.intro.extend(p for p in body[:first] if p not in action.intro)
+    for par, line, clause in zip(body[first:], lines[first:], trailing[first:]):
+        if line:
+            target = action.tasks[-1].clauses if action.tasks else action.lead_clauses
+            target.append(ClauseAt(parse_clause(par.text, 0), par))
         elif not NOT_TASK.match(par.text):
             action.tasks.append(_task_from(par, clause))
 

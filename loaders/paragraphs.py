@@ -36,6 +36,9 @@ SHORT_FRAGMENT = 2
 MIN_INDENT = 2  # leading blanks that mark a paragraph's first line
 INDENTED_SHARE = 0.5  # see uses_indent
 MIN_INDENTED_LINES = 3
+SHORT_LINE = 0.8  # a line this much shorter than a full one ended its paragraph
+MIN_WRAP_WIDTH = 15
+WRAPPED_SHARE = 0.3
 
 
 @dataclass
@@ -92,11 +95,20 @@ def _clean_line(raw_line: str, pos: int) -> Line | None:
     return Line(stripped, offsets[lead : lead + len(stripped)], indented)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How a document marks its paragraphs, judged once from all its lines."""
+
+    by_indent: bool  # first lines are indented (PDF and Word text usually are)
+    wrapped: bool  # lines end at a margin, so punctuation at a line's end proves nothing
+    full: int  # the length of a full line
+
+
 def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> list[Paragraph]:
     """Glue broken lines back into paragraphs; drop page numbers and page-break fragments."""
     paragraphs: list[Paragraph] = []
     previous: Line | None = None
-    by_indent = uses_indent(lines)
+    layout = read_layout(lines)
     for line in lines:
         if PAGE_NUMBER.match(line.text):
             continue
@@ -104,7 +116,7 @@ def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> lis
             if warnings is not None:
                 warnings.append(f"dropped a page-break fragment {line.text!r} after {previous.text[-12:]!r}")
             continue
-        if paragraphs and previous is not None and _continues(previous, line, by_indent):
+        if paragraphs and previous is not None and _continues(previous, line, layout):
             paragraphs[-1].text += line.text
             paragraphs[-1].offsets.extend(line.offsets)
         else:
@@ -113,28 +125,36 @@ def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> lis
     return paragraphs
 
 
-def uses_indent(lines: list[Line]) -> bool:
-    """Does the document mark paragraphs by indenting their first lines (as PDF text does)?
-
-    Judged on the lines that follow a finished sentence: where those are mostly indented, the
-    indent, not the punctuation, says where a paragraph starts.
-    """
+def read_layout(lines: list[Line]) -> Layout:
+    """Indented first lines: judged on lines after a finished sentence, mostly indented where the
+    indent marks paragraphs. Wrapped: many lines exactly as long as the longest ones."""
     after_sentence = [b for a, b in zip(lines, lines[1:]) if ENDS_PARAGRAPH.search(a.text)]
     indented = sum(line.indented for line in after_sentence)
-    return indented >= MIN_INDENTED_LINES and indented >= INDENTED_SHARE * len(after_sentence)
+    by_indent = indented >= MIN_INDENTED_LINES and indented >= INDENTED_SHARE * len(after_sentence)
+    lengths = sorted(len(line.text) for line in lines) or [0]
+    full = lengths[int(0.9 * (len(lengths) - 1))]
+    at_margin = sum(1 for n in lengths if full - 2 <= n <= full + 2)
+    wrapped = full >= MIN_WRAP_WIDTH and at_margin >= WRAPPED_SHARE * len(lengths)
+    return Layout(by_indent, wrapped, full)
 
 
-def _continues(previous: Line, line: Line, by_indent: bool) -> bool:
+def _continues(previous: Line, line: Line, layout: Layout) -> bool:
     """Does ``line`` carry on the paragraph that ``previous`` is part of?
 
-    Where paragraphs are marked by indentation, an unindented line continues (even after a "。"
-    that happened to fall at the margin); elsewhere a line continues a sentence left open.
+    An indented line starts a paragraph where the document indents them. In wrapped text a line
+    may start with anything ("责任单位：", "1.") and a "。" may fall at the margin, so a paragraph
+    ends at a short line, or at a unit start after a finished sentence. Elsewhere a line carries
+    on a sentence left open.
     """
-    if by_indent:  # wrapped lines may start with anything, even "责任单位：" or "1."
-        return not line.indented and not HEADING.match(previous.text)
-    if STARTS_UNIT.match(line.text) or LABEL_LINE.match(line.text) or HEADING.match(previous.text):
+    if HEADING.match(previous.text) or (layout.by_indent and line.indented):
         return False
-    if LABEL_LINE.match(previous.text):  # a label line of a text file is a line of its own
+    starts = STARTS_UNIT.match(line.text) or LABEL_LINE.match(line.text)
+    if layout.wrapped:
+        short = len(previous.text) < SHORT_LINE * layout.full
+        if layout.by_indent:
+            return not (starts and (short or ENDS_PARAGRAPH.search(previous.text)))
+        return not (short or (starts and ENDS_PARAGRAPH.search(previous.text)))
+    if starts or LABEL_LINE.match(previous.text):  # a label line of a text file stands alone
         return False
     return not ENDS_PARAGRAPH.search(previous.text)
 

@@ -14,6 +14,8 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate, repeat
+from operator import sub
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -471,6 +473,8 @@ def _html_lines(html: str) -> list[str]:
     body = tree.body
     if body is None:
         return []
+    if _tree_deeper_than(body, MAX_HTML_DEPTH):
+        raise RecursionError("HTML nested too deeply")
     tree.strip_tags(_DROP_TAGS)
     _strip_page_headers(body)
     _strip_chrome(body)
@@ -482,8 +486,66 @@ def _html_lines(html: str) -> list[str]:
     return ([title] if title else []) + [line for line in lines if line]
 
 
+# Deeper than this is no web page (browsers stop nesting at 512). The HTML parser's time grows with
+# depth times size, and so does reading the tree, so a deeper page is refused: before parsing by an
+# estimate from its tags, after parsing by the tree itself.
+MAX_HTML_DEPTH = 512
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)(?=[\s/>])")
+_NESTING_TAGS = (
+    "div", "span", "center", "blockquote", "ul", "ol", "dl", "table", "section", "article", "header",
+    "footer", "main", "nav", "aside", "figure", "form", "fieldset", "label", "pre", "address", "h1",
+    "h2", "h3", "h4", "h5", "h6", "button", "select", "object", "iframe", "template",
+)
+# Formatting elements the parser reopens in every later block while they are left open.
+_FORMATTING_TAGS = ("a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u")
+_FORMATTING_START = re.compile(rf"<(?:{'|'.join(_FORMATTING_TAGS)})(?=[\s/>])[^<>]*")
+
+
+def _steps(tags: tuple[str, ...]) -> dict[tuple[str, str], int]:
+    return {**{("", t): 1 for t in tags}, **{("/", t): -1 for t in tags}}
+
+
+_NESTING_STEPS = _steps(_NESTING_TAGS)
+_FORMATTING_STEPS = _steps(_FORMATTING_TAGS)
+
+
+def _deepest(steps: Iterator[int]) -> int:
+    """The largest nesting a run of +1 (open) / -1 (close) steps reaches, a stray close ignored."""
+    levels = list(accumulate(steps, initial=0))
+    return max(map(sub, levels, accumulate(levels, min)))
+
+
+def _nesting_estimate(html: str) -> int:
+    """How deep a page's elements nest, estimated from its tags alone (in C speed, before parsing).
+
+    Block elements nest until closed. Formatting elements left open ("<p><font>…</p>") are
+    reopened by the parser in each later block, but one start tag written alike is reopened at
+    most three times, so only many different ones left open nest deep.
+    """
+    if html.count("<") <= MAX_HTML_DEPTH:
+        return 0
+    low = html.lower()
+    tags = _TAG.findall(low)
+    depth = _deepest(map(_NESTING_STEPS.get, tags, repeat(0)))
+    if len(set(_FORMATTING_START.findall(low))) > MAX_HTML_DEPTH:
+        depth = max(depth, _deepest(map(_FORMATTING_STEPS.get, tags, repeat(0))))
+    return depth
+
+
+def _tree_deeper_than(root: LexborNode, limit: int) -> bool:
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node.iter())
+    return False
+
+
 def _read_html(data: bytes, name: str) -> tuple[str, str | None]:
     html, encoding = _decode_html(data, name)
+    if _nesting_estimate(html) > MAX_HTML_DEPTH:
+        raise ReadError(name, f"HTML nested too deeply to read (elements over {MAX_HTML_DEPTH} deep)")
     try:
         lines = _html_lines(html)
     except RecursionError:
