@@ -24,6 +24,12 @@ def main() -> None:
 
 COMMAND_MODULES: list[str] = [
     "parse",
+    "render",
+    "synth",
+    "load",
+    "stats",
+    "serve",
+    "query",
 ]
 
 for _name in COMMAND_MODULES:
