@@ -1,0 +1,147 @@
+"""The ``GraphStore`` protocol: what every store does, and what the query layer may ask.
+
+Why a protocol: the same questions must give the same answers on the embedded store (networkx, one
+file) and on Neo4j, so the query layer (``plangraph.queries``) and the API are written against this
+interface only. Writes are whole plans; reads are a handful of primitives, each answered from an
+index (by id, jurisdiction, agency, name, kind or role), never by scanning every edge, and each
+returning the rows of ``graph/rows.py`` in one fixed order.
+
+Example:
+    >>> from plangraph.graph.store import open_store
+    >>> store = open_store("embedded", db="/tmp/plangraph-doctest/graph.bin")  # doctest: +SKIP
+    >>> store.replace_plan(plan)                                              # doctest: +SKIP
+    >>> [a.task_title for a in store.assignments(agency_ids=["丰都县:县科协"], roles=["lead"])]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from .build import PlanRecords
+from .model import Plan, Role
+from .rows import (
+    ActionLeadRow,
+    ActionRow,
+    AgencyRow,
+    AssignmentRow,
+    JurisdictionRow,
+    KindRow,
+    LoadResult,
+    TaskRow,
+)
+from .settings import Neo4jSettings, StoreKind, StoreSettings
+
+__all__ = ["GraphStore", "Stats", "open_store"]
+
+#: ``{"nodes": {label: count}, "edges": {TYPE: count}}``
+Stats = dict[str, dict[str, int]]
+PlanLike = Plan | PlanRecords
+Progress = Callable[[LoadResult], None]
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A graph of plans. Every method is safe to call from several threads.
+
+    Writes: ``replace_plan`` is atomic per plan (a reader sees the old plan or the new one, never
+    half) and touches no other plan. Reads: optional filters combine with AND; ``None`` means "any".
+    """
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def replace_plan(self, plan: PlanLike) -> LoadResult:
+        """Store a plan, replacing the stored plan of the same jurisdiction (same ``plan.id``)."""
+        ...
+
+    def replace_plans(self, plans: Iterable[PlanLike], progress: Progress | None = None) -> list[LoadResult]:
+        """Bulk form of ``replace_plan``: each plan still atomic; persisted/committed in batches."""
+        ...
+
+    def delete_plan(self, plan_id: str) -> bool:
+        """Remove a plan and everything that belongs to it; False when it was not stored."""
+        ...
+
+    def stats(self) -> Stats:
+        """``{"nodes": {label: count}, "edges": {TYPE: count}}``, labels and types sorted."""
+        ...
+
+    def close(self) -> None: ...
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def jurisdictions(self) -> list[JurisdictionRow]:
+        """Every jurisdiction with its plan's summary (counts of actions, tasks, agencies…)."""
+        ...
+
+    def jurisdiction(self, name: str) -> JurisdictionRow | None: ...
+
+    def actions(self, jurisdiction: str) -> list[ActionRow]:
+        """A jurisdiction's actions in plan order."""
+        ...
+
+    def tasks(
+        self, jurisdiction: str | None = None, action_id: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[TaskRow]:
+        """Tasks (full text, span, clause) of a jurisdiction, an action, or by id; all when no filter."""
+        ...
+
+    def task(self, task_id: str) -> TaskRow | None: ...
+
+    def agencies(
+        self, jurisdiction: str | None = None, ids: Sequence[str] | None = None,
+        name: str | None = None, kind: str | None = None, include_groups: bool = True,
+    ) -> list[AgencyRow]:
+        """Agencies and groups. ``name`` matches exactly one of an agency's keys: its canonical
+        name, any spelling, the stem of either without the jurisdiction prefix (``kinds.strip_prefix``:
+        "科协" finds every 县科协/市科协) or its alias key (``names.name_key``: "人社局"). Fuzzy matching
+        is the query layer's job (list all agencies once to build its own index)."""
+        ...
+
+    def assignments(
+        self, agency_ids: Sequence[str] | None = None, task_ids: Sequence[str] | None = None,
+        roles: Sequence[Role] | None = None, jurisdiction: str | None = None,
+    ) -> list[AssignmentRow]:
+        """Agency -> task edges: role, spelling as written, span, clause, task, action, jurisdiction."""
+        ...
+
+    def action_leads(
+        self, jurisdiction: str | None = None, agency_ids: Sequence[str] | None = None,
+        action_ids: Sequence[str] | None = None,
+    ) -> list[ActionLeadRow]:
+        """Agencies named as lead of a whole action."""
+        ...
+
+    def group_members(self, group_id: str) -> list[AgencyRow]:
+        """The agencies a group lists as its members (empty when the plan lists none)."""
+        ...
+
+    def kinds(self) -> list[KindRow]:
+        """Every agency kind with how many agencies (and groups) have it."""
+        ...
+
+    def search_tasks(self, text: str, jurisdiction: str | None = None) -> list[TaskRow]:
+        """Tasks whose title or text contains ``text`` (a substring; Chinese has no word breaks)."""
+        ...
+
+
+def open_store(
+    kind: StoreKind | None = None, db: Path | str | None = None, **neo4j: Any
+) -> GraphStore:
+    """The store the settings (or the arguments) name: embedded at ``db``, or Neo4j.
+
+    ``neo4j`` keyword arguments override ``Neo4jSettings`` fields (uri, user, password, database).
+    """
+    settings = StoreSettings()
+    kind = kind or settings.plangraph_store
+    if kind == "embedded":
+        from .embedded import EmbeddedStore
+
+        return EmbeddedStore(settings.db_path(db))
+    if kind == "neo4j":
+        from .neo4j import Neo4jStore
+
+        return Neo4jStore.connect(Neo4jSettings(**neo4j))
+    raise ValueError(f"unknown store {kind!r}: use 'embedded' or 'neo4j'")
