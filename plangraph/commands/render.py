@@ -8,8 +8,8 @@ Examples::
     plangraph render agency --kind education -o education.html
     plangraph render compare 丰都县 万年县 -o compare.html
 
-The plans are read by ``load_plans`` (the loaders, from ``--plans DIR``); it is the only place
-that knows where plans come from, so switching the maps to the graph store is a one-line change.
+The plans come from the store (``--store``/``--db``, as loaded by ``plangraph load``), or straight
+from plan files with ``--plans DIR``; ``load_plans`` is the one place that knows which.
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ app.add_typer(render_app, name="render")
 
 err = Console(stderr=True)
 PLAN_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm"}
-REPO_SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
 PlansDir = Annotated[
     Path | None,
-    typer.Option("--plans", help="Folder of plan files (default: ../shared/seeds if present)"),
+    typer.Option("--plans", help="Read plan files from this folder instead of the store"),
 ]
 Actions = Annotated[
     list[str] | None,
@@ -56,10 +55,14 @@ Output = Annotated[Path | None, typer.Option("-o", "--output", help="HTML file t
 
 
 def load_plans(plans_dir: Path | None) -> list[Plan]:
-    """Every readable plan in the folder; a file that is not a plan is reported and skipped."""
-    folder = plans_dir or _default_plans_dir()
+    """Every plan of the store (``PLANGRAPH_STORE``/``PLANGRAPH_DB``), or every readable plan file
+    of ``plans_dir``; a file that is not a plan is reported and skipped."""
+    if plans_dir is None:
+        return _stored_plans()
+    if not plans_dir.is_dir():
+        _fail(f"{plans_dir}: not a folder of plan files")
     plans = []
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in PLAN_SUFFIXES):
+    for path in sorted(p for p in plans_dir.iterdir() if p.suffix.lower() in PLAN_SUFFIXES):
         try:
             plans.append(parse_file(path))
         except PlanError as exc:
@@ -67,11 +70,20 @@ def load_plans(plans_dir: Path | None) -> list[Plan]:
     return plans
 
 
-def _default_plans_dir() -> Path:
-    for candidate in (Path("../shared/seeds"), REPO_SEEDS):
-        if candidate.is_dir():
-            return candidate
-    _fail("no plans folder: give --plans DIR")
+def _stored_plans() -> list[Plan]:
+    from plangraph.graph.store import open_store
+    from plangraph.queries import NameCatalog
+    from plangraph.queries.plans import stored_plan
+
+    store = open_store()
+    try:
+        catalog = NameCatalog(store)
+        plans = [stored_plan(catalog, j.name) for j in store.jurisdictions()]
+    finally:
+        store.close()
+    if not plans:
+        _fail("the store holds no plans: run `plangraph load PATH…` first, or give --plans DIR")
+    return plans
 
 
 def _fail(message: str) -> NoReturn:

@@ -1,0 +1,53 @@
+"""The FastAPI application: routers, error handling, CORS, and the store it serves.
+
+Errors are the client's to read: an unknown name is a 404 naming it with suggestions, a bad
+parameter a 422; nothing a client sends should give a 500.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from plangraph import __version__
+from plangraph.graph.store import GraphStore
+from plangraph.queries import NameCatalog, NotFound
+
+from .routes import agencies, exports, health, jurisdictions, maps, plans, tasks
+from .settings import ApiSettings
+
+DESCRIPTION = """Which government agency is responsible for what in China's science-literacy plans
+(全民科学素质行动规划纲要实施方案): tasks by agency and role, profiles of jurisdictions, who works with
+whom, comparisons, exports."""
+
+
+def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAPI:
+    settings = settings or ApiSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.store = store
+    app.state.catalog = NameCatalog(store)
+    app.state.settings = settings
+    if settings.origins():
+        app.add_middleware(CORSMiddleware, allow_origins=settings.origins(), allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
+    for module in (health, tasks, agencies, jurisdictions, exports, maps, plans):
+        app.include_router(module.router)
+    app.add_exception_handler(NotFound, _not_found)
+    return app
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotFound)
+    return JSONResponse(status_code=404, content={
+        "detail": str(exc), "kind": exc.kind, "name": exc.name, "suggestions": exc.suggestions,
+    })

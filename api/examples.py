@@ -1,0 +1,23 @@
+"""Example responses shown in the OpenAPI document (``/docs``), one per endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+AGENCY = {"id": "丰都县:县科协", "name": "县科协", "canonical": "县科协", "jurisdiction": "丰都县", "is_group": False}
+ACTION = {"id": "丰都县:a1", "seq": 1, "key": "youth", "title": "实施青少年科学素质提升行动"}
+TASK_ITEM = {
+    "id": "丰都县:t1.4", "title": "加强各类青少年科普阵地建设", "jurisdiction": "丰都县", "plan": "plan:丰都县",
+    "action": ACTION, "role": "lead", "agency": AGENCY,
+    "clause": "（牵头单位：县教委、县科协，责任单位：县科技局、县财政局、团县委、各乡镇（街道））", "span": [1705, 1708],
+}
+NOT_FOUND = {"detail": "no agency named '县科协会'", "kind": "agency", "name": "县科协会", "suggestions": ["县科协", "市科协"]}
+
+
+def ok(example: Any, *extra: int) -> dict[int | str, dict[str, Any]]:
+    """A ``responses=`` entry: the 200 example, and the error bodies a client may see."""
+    responses: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {"example": example}}}}
+    if 404 in extra:
+        responses[404] = {"description": "Not found, with the closest names",
+                          "content": {"application/json": {"example": NOT_FOUND}}}
+    return responses

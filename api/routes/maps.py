@@ -1,0 +1,91 @@
+"""Maps: interactive HTML views that work offline (every script and style inlined)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.responses import HTMLResponse
+
+from plangraph.graph.model import Role
+from plangraph.queries import resolve_agencies
+from plangraph.queries.plans import stored_plan
+from plangraph.viz.html import render_html
+from plangraph.viz.mapdata import MapData
+from plangraph.viz.select import DEFAULT_MAX_NODES
+from plangraph.viz.views import agency_map, comparison_map, jurisdiction_map
+
+from ..deps import CatalogDep
+from ..params import MAX_NAME, JurisdictionName
+
+router = APIRouter(prefix="/maps", tags=["maps"])
+HTML = {200: {"content": {"text/html": {"example": "<!DOCTYPE html><html>…vis network…</html>"}}},
+        404: {"description": "Unknown jurisdiction or agency, with the closest names"}}
+Actions = Annotated[list[str] | None, Query(max_length=MAX_NAME, description="Only these actions (key, title or number)",
+                                            examples=[["youth"]])]
+Roles = Annotated[list[Role] | None, Query(description="Only these roles", examples=[["lead"]])]
+MaxNodes = Annotated[int, Query(ge=10, le=5000, description="Cap on nodes; the page says what was left out")]
+MAX_PLACES = 30
+
+
+def _page(data: MapData) -> HTMLResponse:
+    return HTMLResponse(render_html(data), media_type="text/html; charset=utf-8")
+
+
+@router.get("/jurisdictions/{name}", response_class=HTMLResponse, responses=HTML)
+def jurisdiction_page(
+    catalog: CatalogDep, name: Annotated[str, Path(min_length=1, max_length=MAX_NAME, examples=["丰都县"])],
+    action: Actions = None, role: Roles = None,
+    agency: Annotated[list[str] | None, Query(max_length=MAX_NAME, examples=[["县科协"]])] = None,
+    max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+) -> HTMLResponse:
+    """A jurisdiction's agencies and tasks, coloured by action, edges styled by role."""
+    plan = stored_plan(catalog, name)
+    return _page(jurisdiction_map(plan, actions=action, roles=role, agencies=agency, max_nodes=max_nodes))
+
+
+@router.get("/agencies/{name}", response_class=HTMLResponse, responses=HTML)
+def agency_page(
+    catalog: CatalogDep, name: Annotated[str, Path(min_length=1, max_length=MAX_NAME, examples=["县科协"])],
+    jurisdiction: JurisdictionName = None, action: Actions = None, role: Roles = None,
+    max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+) -> HTMLResponse:
+    """One agency (in every jurisdiction the name matches) and everything it leads or supports."""
+    matched = resolve_agencies(catalog, name, jurisdiction)[:MAX_PLACES]
+    plans = [stored_plan(catalog, j) for j in dict.fromkeys(a.jurisdiction for a in matched)]
+    data = agency_map(plans, agencies=[a.id for a in matched], actions=action, roles=role, max_nodes=max_nodes)
+    return _page(data)
+
+
+@router.get("/kinds/{kind}", response_class=HTMLResponse, responses=HTML)
+def kind_page(
+    catalog: CatalogDep, kind: Annotated[str, Path(min_length=1, max_length=MAX_NAME, examples=["education"])],
+    jurisdiction: Annotated[list[str] | None, Query(max_length=MAX_NAME, examples=[["丰都县", "万年县"]])] = None,
+    action: Actions = None, role: Roles = None, max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+) -> HTMLResponse:
+    """Every agency of one kind (e.g. education) across jurisdictions, and what each leads or supports."""
+    places = [a.jurisdiction for a in catalog.store.agencies(kind=kind)]
+    if jurisdiction:
+        places = [p for p in places if p in set(jurisdiction)]
+    if not places:
+        raise HTTPException(404, f"no agency of kind {kind!r}" + (" in those jurisdictions" if jurisdiction else ""))
+    chosen = list(dict.fromkeys(places))
+    plans = [stored_plan(catalog, j) for j in chosen[:MAX_PLACES]]
+    data = agency_map(plans, kind=kind, actions=action, roles=role, max_nodes=max_nodes)
+    if len(chosen) > MAX_PLACES:
+        data.notes.append(f"showing {MAX_PLACES} of {len(chosen)} jurisdictions; pass ?jurisdiction= to choose")
+    return _page(data)
+
+
+@router.get("/compare", response_class=HTMLResponse, responses=HTML)
+def compare_page(
+    catalog: CatalogDep,
+    jurisdiction: Annotated[list[str], Query(min_length=2, max_length=MAX_PLACES, examples=[["丰都县", "万年县"]],
+                                             description="Two or more jurisdictions")],
+    action: Actions = None, role: Roles = None, max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+) -> HTMLResponse:
+    """Two or more jurisdictions side by side; shared agency kinds drawn once."""
+    plans = [stored_plan(catalog, j) for j in dict.fromkeys(jurisdiction)]
+    if len(plans) < 2:
+        raise HTTPException(422, "compare needs two different jurisdictions")
+    return _page(comparison_map(plans, actions=action, roles=role, max_nodes=max_nodes))

@@ -1,0 +1,103 @@
+"""Two jurisdictions side by side: the actions they share and how alike their division of work is.
+
+Agencies of different places are different bodies, so they are compared by kind (县教委 and
+县教育局 are both the education authority). A plan's division of work is a weight per
+(action key, agency kind) summed over its task edges and action leads, a lead weighing more than
+a supporter (``ROLE_WEIGHT``; "responsible" lies between, as such plans do not say who leads);
+the similarity of two plans is the cosine of those weights: 1.0 for a plan with itself, 0.0 for
+nothing in common.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+from pydantic import BaseModel, Field
+
+from plangraph.graph.rows import AgencyRow, JurisdictionRow
+
+from .names import NameCatalog, resolve_jurisdiction
+
+UNKNOWN_KIND = "unknown"
+ROLE_WEIGHT = {"lead": 2.0, "action_lead": 2.0, "responsible": 1.5, "support": 1.0}
+Division = Counter[tuple[str, str]]
+
+
+class ActionSide(BaseModel):
+    title: str
+    tasks: int
+    lead_kinds: list[str] = Field(description="Kinds of the agencies leading the action's tasks or the action")
+
+
+class SharedAction(BaseModel):
+    key: str
+    a: ActionSide
+    b: ActionSide
+    common_lead_kinds: list[str]
+
+
+class Comparison(BaseModel):
+    a: JurisdictionRow
+    b: JurisdictionRow
+    shared_actions: list[SharedAction]
+    only_a: list[str] = Field(description="Action keys only a's plan has")
+    only_b: list[str]
+    shared_agency_kinds: list[str]
+    similarity: float = Field(description="Cosine similarity of the two divisions of work, 0..1")
+
+
+def _kinds(agency: AgencyRow | None) -> list[str]:
+    return (agency.kinds or [UNKNOWN_KIND]) if agency else [UNKNOWN_KIND]
+
+
+def division_of_work(catalog: NameCatalog, jurisdiction: str) -> tuple[Division, dict[str, dict[str, set[str]]]]:
+    """Weights of (action key, kind), and the lead kinds per action key."""
+    store = catalog.store
+    agencies = {a.id: a for a in store.agencies(jurisdiction=jurisdiction)}
+    division: Division = Counter()
+    lead_kinds: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in store.assignments(jurisdiction=jurisdiction):
+        for kind in _kinds(agencies.get(row.agency_id)):
+            division[(row.action_key, kind)] += ROLE_WEIGHT[row.role]
+            if row.role in ("lead", "responsible"):
+                lead_kinds[row.action_key]["lead"].add(kind)
+    for row in store.action_leads(jurisdiction=jurisdiction):
+        for kind in _kinds(agencies.get(row.agency_id)):
+            division[(row.action_key, kind)] += ROLE_WEIGHT["action_lead"]
+            lead_kinds[row.action_key]["lead"].add(kind)
+    return division, lead_kinds
+
+
+def cosine(a: Counter, b: Counter) -> float:
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return round(dot / norm, 4) if norm else 0.0
+
+
+def compare(catalog: NameCatalog, a: str, b: str) -> Comparison:
+    store = catalog.store
+    a, b = resolve_jurisdiction(catalog, a), resolve_jurisdiction(catalog, b)
+    actions_a = {x.key: x for x in store.actions(a)}
+    actions_b = {x.key: x for x in store.actions(b)}
+    div_a, leads_a = division_of_work(catalog, a)
+    div_b, leads_b = division_of_work(catalog, b)
+    shared = []
+    for key in [k for k in actions_a if k in actions_b]:
+        ka, kb = sorted(leads_a[key]["lead"]), sorted(leads_b[key]["lead"])
+        shared.append(SharedAction(
+            key=key,
+            a=ActionSide(title=actions_a[key].title, tasks=actions_a[key].tasks, lead_kinds=ka),
+            b=ActionSide(title=actions_b[key].title, tasks=actions_b[key].tasks, lead_kinds=kb),
+            common_lead_kinds=sorted(set(ka) & set(kb)),
+        ))
+    kinds_a = {k for (_, k) in div_a}
+    kinds_b = {k for (_, k) in div_b}
+    row_a, row_b = store.jurisdiction(a), store.jurisdiction(b)
+    assert row_a is not None and row_b is not None
+    return Comparison(
+        a=row_a, b=row_b, shared_actions=shared,
+        only_a=[k for k in actions_a if k not in actions_b], only_b=[k for k in actions_b if k not in actions_a],
+        shared_agency_kinds=sorted((kinds_a & kinds_b) - {UNKNOWN_KIND}),
+        similarity=cosine(div_a, div_b),
+    )

@@ -1,0 +1,131 @@
+"""Names as users type them -> the agencies and jurisdictions they mean.
+
+People write "县科协", "科协", "丰都县科协", "县人社局" or its long form "县人力资源社会保障局". Each is
+looked up on the store's name index under the keys the loaders compare spellings by (the exact
+spelling, the stem without the jurisdiction prefix, the alias key); a jurisdiction named at the
+front ("丰都县科协") narrows the search to it. A name that matches nothing gets the closest known
+names as suggestions, found with rapidfuzz on characters (token scorers split on spaces, which
+Chinese has none of).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from plangraph.graph.kinds import strip_prefix
+from plangraph.graph.names import name_key
+from plangraph.graph.rows import AgencyRow
+from plangraph.graph.store import GraphStore
+
+from .errors import NotFound
+
+SUGGESTIONS = 5
+SUGGESTION_CUTOFF = 40
+NAMES_TTL_SECONDS = 30.0
+
+
+class NameCatalog:
+    """The jurisdiction and agency names a store knows, for prefixes and suggestions.
+
+    Kept in memory and refreshed when stale or when told (after a load), so that typing a name
+    costs a dictionary look-up, not a scan of the store.
+    """
+
+    def __init__(self, store: GraphStore, ttl: float = NAMES_TTL_SECONDS) -> None:
+        self.store = store
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._loaded_at = -1.0
+        self._jurisdictions: list[str] = []
+        self._agency_names: list[str] = []
+
+    def refresh(self) -> None:
+        jurisdictions = sorted((j.name for j in self.store.jurisdictions()), key=len, reverse=True)
+        names = sorted({s for a in self.store.agencies() for s in (a.name, *a.spellings)})
+        with self._lock:
+            self._jurisdictions, self._agency_names = jurisdictions, names
+            self._loaded_at = time.monotonic()
+
+    def _fresh(self) -> None:
+        if time.monotonic() - self._loaded_at > self.ttl:
+            self.refresh()
+
+    def jurisdictions(self) -> list[str]:
+        self._fresh()
+        return self._jurisdictions
+
+    def agency_names(self) -> list[str]:
+        self._fresh()
+        return self._agency_names
+
+    def split_jurisdiction(self, name: str) -> tuple[str | None, str]:
+        """("丰都县", "科协") for "丰都县科协"; (None, name) when no known jurisdiction leads it."""
+        for j in self.jurisdictions():
+            if name.startswith(j) and len(name) > len(j):
+                return j, name[len(j) :]
+        return None, name
+
+
+def suggest(typed: str, choices: Sequence[str], limit: int = SUGGESTIONS) -> list[str]:
+    """The closest names to ``typed`` by character similarity."""
+    found = process.extract(typed, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGESTION_CUTOFF)
+    return [name for name, _, _ in found]
+
+
+def lookup_keys(typed: str, jurisdiction: str | None) -> list[str]:
+    """The index keys a typed name may be stored under, most specific first."""
+    keys = [typed, strip_prefix(typed, jurisdiction), name_key(typed, jurisdiction or "")]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+LEVEL_CHARS = ("县", "市", "区")
+
+
+def _same_level(typed: str, rows: list[AgencyRow]) -> list[AgencyRow]:
+    """"县科协" means the county bodies, not 忻州市's 市科协; "科协" means all of them."""
+    if len(typed) < 3 or typed[0] not in LEVEL_CHARS:
+        return rows
+    same = [a for a in rows if any(s.startswith(typed[0]) for s in (a.name, *a.spellings))]
+    return same or rows
+
+
+def resolve_jurisdiction(catalog: NameCatalog, name: str) -> str:
+    """A jurisdiction's exact name, or NotFound with the closest ones."""
+    if name in catalog.jurisdictions():
+        return name
+    if catalog.store.jurisdiction(name) is not None:  # loaded since the catalogue was read
+        catalog.refresh()
+        return name
+    raise NotFound("jurisdiction", name, suggest(name, catalog.jurisdictions()))
+
+
+def resolve_agencies(catalog: NameCatalog, typed: str, jurisdiction: str | None = None) -> list[AgencyRow]:
+    """Every agency ``typed`` may mean (one per jurisdiction where it is ambiguous).
+
+    Raises NotFound, with suggestions, when nothing matches.
+    """
+    store = catalog.store
+    if jurisdiction is not None:
+        jurisdiction = resolve_jurisdiction(catalog, jurisdiction)
+    by_id = store.agencies(ids=[typed])
+    if by_id and (jurisdiction is None or by_id[0].jurisdiction == jurisdiction):
+        return by_id
+    named, rest = catalog.split_jurisdiction(typed)
+    if named is not None and jurisdiction not in (None, named):
+        raise NotFound("agency", f"{typed} in {jurisdiction}", [])
+    where = jurisdiction or named
+    candidate = rest if named else typed
+    found: dict[str, AgencyRow] = {}
+    for key in lookup_keys(candidate, where):
+        for row in store.agencies(name=key, jurisdiction=where):
+            found.setdefault(row.id, row)
+    if found:
+        return sorted(_same_level(candidate, list(found.values())), key=lambda a: (a.jurisdiction, a.name))
+    pool = catalog.agency_names() if where is None else sorted(
+        {s for a in store.agencies(jurisdiction=where) for s in (a.name, *a.spellings)}
+    )
+    raise NotFound("agency", typed if where is None else f"{typed} ({where})", suggest(typed, pool))

@@ -1,0 +1,114 @@
+"""The shapes of answers: what the API returns and the CLI prints, one model per answer.
+
+Field names here are a public contract (other systems read them): add fields, never rename.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+from plangraph.graph.model import Role, Span
+from plangraph.graph.rows import ActionRow, AgencyRow, JurisdictionRow, TaskRow
+
+T = TypeVar("T")
+
+
+class AgencyRef(BaseModel):
+    """An agency as named at one place: ``name`` as written there, ``canonical`` its resolved name."""
+
+    id: str
+    name: str
+    canonical: str
+    jurisdiction: str
+    is_group: bool = False
+
+
+class ActionRef(BaseModel):
+    id: str
+    seq: int
+    key: str
+    title: str
+
+
+class TaskItem(BaseModel):
+    """One answer to "which tasks…": a task, and the agency and role that brought it here."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    plan: str
+    action: ActionRef
+    role: Role | None = None
+    agency: AgencyRef | None = None
+    clause: str | None = Field(None, description="The responsibility clause as written")
+    span: Span | None = Field(None, description="Where the agency is named, as [start, end) offsets")
+
+
+class Page(BaseModel, Generic[T]):
+    total: int
+    limit: int
+    offset: int
+    items: list[T]
+
+
+class TaskPage(Page[TaskItem]):
+    agencies: list[AgencyRow] = Field([], description="The agencies the typed name matched")
+
+
+class TaskDetail(BaseModel):
+    task: TaskRow
+    lead: list[AgencyRef] = []
+    support: list[AgencyRef] = []
+    responsible: list[AgencyRef] = []
+    action_leads: list[AgencyRef] = Field([], description="Agencies leading the task's whole action")
+
+
+class TaskBrief(BaseModel):
+    id: str
+    seq: int
+    title: str
+    lead: list[str] = []
+    support: list[str] = []
+    responsible: list[str] = []
+
+
+class ActionProfile(BaseModel):
+    action: ActionRow
+    leads: list[str] = []
+    tasks: list[TaskBrief] = []
+
+
+class AgencyLoad(BaseModel):
+    """How many tasks an agency carries in each role."""
+
+    agency: AgencyRow
+    lead: int = 0
+    support: int = 0
+    responsible: int = 0
+    total: int = 0
+
+
+class JurisdictionProfile(BaseModel):
+    jurisdiction: JurisdictionRow
+    actions: list[ActionProfile]
+    agencies: list[AgencyLoad]
+    groups: list[AgencyRow]
+
+
+class Collaborator(BaseModel):
+    agency: AgencyRef
+    shared_tasks: int
+    roles: dict[Role, int] = Field(description="The collaborator's roles on the shared tasks")
+
+
+class Collaboration(BaseModel):
+    agency: AgencyRow
+    collaborators: list[Collaborator]
+
+
+class AgencyDetail(BaseModel):
+    agency: AgencyRow
+    load: AgencyLoad
+    collaborators: list[Collaborator] = []

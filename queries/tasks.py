@@ -1,0 +1,84 @@
+"""Which tasks: by agency and role, by words, by jurisdiction; and one task in full.
+
+Example:
+    >>> page = tasks_for(catalog, agency="县科协", role="lead", jurisdiction="丰都县")  # doctest: +SKIP
+    >>> {item.role for item in page.items}                                             # doctest: +SKIP
+    {'lead'}
+"""
+
+from __future__ import annotations
+
+from plangraph.graph.model import ROLES, Role
+from plangraph.graph.rows import ActionLeadRow, AssignmentRow, TaskRow
+
+from .errors import NotFound
+from .names import NameCatalog, resolve_agencies, resolve_jurisdiction, suggest
+from .results import ActionRef, AgencyRef, TaskDetail, TaskItem, TaskPage
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+
+
+def agency_ref(row: AssignmentRow | ActionLeadRow) -> AgencyRef:
+    return AgencyRef(
+        id=row.agency_id, name=row.spelling, canonical=row.agency_name,
+        jurisdiction=row.jurisdiction, is_group=row.agency_is_group,
+    )
+
+
+def item_from_assignment(row: AssignmentRow) -> TaskItem:
+    return TaskItem(
+        id=row.task_id, title=row.task_title, jurisdiction=row.jurisdiction, plan=row.plan_id,
+        action=ActionRef(id=row.action_id, seq=row.action_seq, key=row.action_key, title=row.action_title),
+        role=row.role, agency=agency_ref(row), clause=row.clause, span=row.span,
+    )
+
+
+def item_from_task(row: TaskRow) -> TaskItem:
+    return TaskItem(
+        id=row.id, title=row.title, jurisdiction=row.jurisdiction, plan=row.plan_id,
+        action=ActionRef(id=row.action_id, seq=row.action_seq, key=row.action_key, title=row.action_title),
+        clause=row.clause, span=row.span,
+    )
+
+
+def tasks_for(
+    catalog: NameCatalog, agency: str | None = None, role: Role | None = None,
+    jurisdiction: str | None = None, q: str | None = None,
+    limit: int = DEFAULT_LIMIT, offset: int = 0,
+) -> TaskPage:
+    """Tasks an agency leads, supports or shares responsibility for; or tasks by place and words.
+
+    With an agency every item is one agency-task edge and says the role and the name as written;
+    an ambiguous name ("科协" without a jurisdiction) answers for every agency it matches.
+    """
+    store = catalog.store
+    if jurisdiction is not None:
+        jurisdiction = resolve_jurisdiction(catalog, jurisdiction)
+    matched = resolve_agencies(catalog, agency, jurisdiction) if agency else []
+    roles = [role] if role else None
+    wanted = {t.id for t in store.search_tasks(q, jurisdiction)} if q else None
+    if agency or role:
+        ids = [a.id for a in matched] if agency else None
+        rows = store.assignments(agency_ids=ids, roles=roles, jurisdiction=jurisdiction)
+        items = [item_from_assignment(r) for r in rows if wanted is None or r.task_id in wanted]
+    elif q:
+        items = [item_from_task(t) for t in store.search_tasks(q, jurisdiction)]
+    else:
+        items = [item_from_task(t) for t in store.tasks(jurisdiction=jurisdiction)]
+    return TaskPage(total=len(items), limit=limit, offset=offset, items=items[offset : offset + limit], agencies=matched)
+
+
+def task_detail(catalog: NameCatalog, task_id: str) -> TaskDetail:
+    """A task with its full text, where it stands in the source, and its agencies by role."""
+    store = catalog.store
+    task = store.task(task_id)
+    if task is None:
+        jurisdiction = task_id.split(":", 1)[0]
+        nearby = [t.id for t in store.tasks(jurisdiction=jurisdiction)] if store.jurisdiction(jurisdiction) else []
+        raise NotFound("task", task_id, suggest(task_id, nearby))
+    by_role: dict[Role, list[AgencyRef]] = {r: [] for r in ROLES}
+    for row in store.assignments(task_ids=[task_id]):
+        by_role[row.role].append(agency_ref(row))
+    leads = [agency_ref(r) for r in store.action_leads(action_ids=[task.action_id])]
+    return TaskDetail(task=task, action_leads=leads, **by_role)
