@@ -17,8 +17,10 @@ from plangraph import __version__
 from plangraph.graph.store import GraphStore
 from plangraph.queries import NameCatalog, NotFound
 
-from .routes import agencies, exports, health, jurisdictions, maps, plans, tasks
+from .deps import ReadingDep, ReadWriteLock
+from .routes import agencies, exports, health, jurisdictions, maps, overlap, plans, tasks
 from .settings import ApiSettings
+from .uploads import UploadGuard
 
 DESCRIPTION = """Which government agency is responsible for what in China's science-literacy plans
 (全民科学素质行动规划纲要实施方案): tasks by agency and role, profiles of jurisdictions, who works with
@@ -33,14 +35,17 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
         yield
         store.close()
 
-    app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  dependencies=[ReadingDep])
     app.state.store = store
+    app.state.lock = ReadWriteLock()
     app.state.catalog = NameCatalog(store)
     app.state.settings = settings
+    app.add_middleware(UploadGuard, settings=settings)  # inside CORS: its refusals carry CORS headers
     if settings.origins():
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins(), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
-    for module in (health, tasks, agencies, jurisdictions, exports, maps, plans):
+    for module in (health, tasks, agencies, jurisdictions, exports, maps, plans, overlap):
         app.include_router(module.router)
     app.add_exception_handler(NotFound, _not_found)
     return app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 AGENCY = {"id": "丰都县:县科协", "name": "县科协", "canonical": "县科协", "jurisdiction": "丰都县", "is_group": False}
 ACTION = {"id": "丰都县:a1", "seq": 1, "key": "youth", "title": "实施青少年科学素质提升行动"}
 TASK_ITEM = {
@@ -14,10 +16,42 @@ TASK_ITEM = {
 NOT_FOUND = {"detail": "no agency named '县科协会'", "kind": "agency", "name": "县科协会", "suggestions": ["县科协", "市科协"]}
 
 
+ERRORS: dict[int, Any] = {422: {"detail": "bad.txt: no actions found: not a science-literacy plan"}}
+
+
+class NotFoundBody(BaseModel):
+    """The body of every 404: what was not found, and the closest names there are."""
+
+    detail: str
+    kind: str
+    name: str
+    suggestions: list[str]
+
+
+class Message(BaseModel):
+    """The body of a refusal: why."""
+
+    detail: str
+
+
+class Problem(BaseModel):
+    """A refusal's reason, or the parameters that were wrong (FastAPI's validation errors)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+#: The 404 of the routes that look names up (the schema, so clients and fuzzers can check it).
+NOT_FOUND_RESPONSE: dict[str, Any] = {"description": "Not found, with the closest names", "model": NotFoundBody,
+                                      "content": {"application/json": {"example": NOT_FOUND}}}
+#: The same for routes whose 200 is not JSON (maps, exports): the schema given inline as JSON,
+#: since ``model`` would file it under the route's own media type.
+NOT_FOUND_JSON: dict[str, Any] = {"description": "Not found, with the closest names", "content": {
+    "application/json": {"schema": NotFoundBody.model_json_schema(), "example": NOT_FOUND}}}
+
+
 def ok(example: Any, *extra: int) -> dict[int | str, dict[str, Any]]:
     """A ``responses=`` entry: the 200 example, and the error bodies a client may see."""
     responses: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {"example": example}}}}
     if 404 in extra:
-        responses[404] = {"description": "Not found, with the closest names",
-                          "content": {"application/json": {"example": NOT_FOUND}}}
+        responses[404] = NOT_FOUND_RESPONSE
     return responses

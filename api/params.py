@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query
+from pydantic import StringConstraints
 
 from plangraph.graph.model import Role
 
 MAX_NAME = 100
+
+#: One value of a repeated parameter (``list[NameItem]``), bounded like every name: ``max_length``
+#: on a list ``Query`` bounds how many values there are, not how long each one is.
+NameItem = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 
 AgencyName = Annotated[str | None, Query(
     max_length=MAX_NAME, min_length=1,

@@ -30,6 +30,8 @@ COMMAND_MODULES: list[str] = [
     "stats",
     "serve",
     "query",
+    "agencies",
+    "overlap",
 ]
 
 for _name in COMMAND_MODULES:

@@ -6,18 +6,24 @@ Agencies of different places are different bodies, so they are compared by kind 
 a supporter (``ROLE_WEIGHT``; "responsible" lies between, as such plans do not say who leads);
 the similarity of two plans is the cosine of those weights: 1.0 for a plan with itself, 0.0 for
 nothing in common.
+
+The comparison also lines up tasks: the task themes both plans have (``queries/themes.py``), each
+with who leads it on either side, by kind (``queries/overlap.py``, which builds on this module and
+is imported where used).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from plangraph.graph.rows import AgencyRow, JurisdictionRow
 
 from .names import NameCatalog, resolve_jurisdiction
+from .themes import SharedTheme, jaccard, theme_index
 
 UNKNOWN_KIND = "unknown"
 ROLE_WEIGHT = {"lead": 2.0, "action_lead": 2.0, "responsible": 1.5, "support": 1.0}
@@ -45,6 +51,11 @@ class Comparison(BaseModel):
     only_b: list[str]
     shared_agency_kinds: list[str]
     similarity: float = Field(description="Cosine similarity of the two divisions of work, 0..1")
+    shared_themes: list[SharedTheme] = Field([], description="Task themes both plans have, with each side's "
+                                                             "task and its leads by kind")
+    themes_only_a: list[str] = Field([], description="Ids of the task themes only a's plan has")
+    themes_only_b: list[str] = Field([], description="Ids of the task themes only b's plan has")
+    theme_overlap: float = Field(0.0, description="Shared themes / themes either has (Jaccard), 0..1")
 
 
 def _kinds(agency: AgencyRow | None) -> list[str]:
@@ -99,5 +110,22 @@ def compare(catalog: NameCatalog, a: str, b: str) -> Comparison:
         a=row_a, b=row_b, shared_actions=shared,
         only_a=[k for k in actions_a if k not in actions_b], only_b=[k for k in actions_b if k not in actions_a],
         shared_agency_kinds=sorted((kinds_a & kinds_b) - {UNKNOWN_KIND}),
-        similarity=cosine(div_a, div_b),
+        similarity=cosine(div_a, div_b), **_themes(catalog, a, b),
     )
+
+
+def _themes(catalog: NameCatalog, a: str, b: str) -> dict[str, Any]:
+    """The theme fields of a comparison: shared themes with leads, themes only one side has."""
+    from .overlap import theme_sides  # overlap builds on this module
+
+    index = theme_index(catalog.store)
+    in_a, in_b = index.themes_of(a), index.themes_of(b)
+    ordered = [t.id for t in index.themes]
+    return {
+        "shared_themes": theme_sides(catalog, index, [a, b],
+                                     [t for t in ordered if t in in_a and t in in_b]),
+        "themes_only_a": [t for t in ordered if t in in_a and t not in in_b],
+        "themes_only_b": [t for t in ordered if t in in_b and t not in in_a],
+        "theme_overlap": jaccard(set(in_a), set(in_b)),
+    }
+

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 
 from plangraph.graph.model import Role
-from plangraph.queries import resolve_agencies
+from plangraph.queries import NotFound, resolve_agencies
+from plangraph.queries.names import suggest
 from plangraph.queries.plans import stored_plan
 from plangraph.viz.html import render_html
 from plangraph.viz.mapdata import MapData
@@ -16,14 +18,15 @@ from plangraph.viz.select import DEFAULT_MAX_NODES
 from plangraph.viz.views import agency_map, comparison_map, jurisdiction_map
 
 from ..deps import CatalogDep
-from ..params import MAX_NAME, JurisdictionName
+from ..examples import NOT_FOUND_JSON
+from ..params import MAX_NAME, JurisdictionName, NameItem
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 HTML = {200: {"content": {"text/html": {"example": "<!DOCTYPE html><html>…vis network…</html>"}}},
-        404: {"description": "Unknown jurisdiction or agency, with the closest names"}}
-Actions = Annotated[list[str] | None, Query(max_length=MAX_NAME, description="Only these actions (key, title or number)",
-                                            examples=[["youth"]])]
-Roles = Annotated[list[Role] | None, Query(description="Only these roles", examples=[["lead"]])]
+        404: NOT_FOUND_JSON | {"description": "Unknown jurisdiction, agency or kind, with the closest names"}}
+Actions = Annotated[list[NameItem] | None, Query(max_length=MAX_NAME, description="Only these actions (key, title or number)",
+                                             examples=[["youth"]])]
+Roles = Annotated[list[Role] | None, Query(max_length=10, description="Only these roles", examples=[["lead"]])]
 MaxNodes = Annotated[int, Query(ge=10, le=5000, description="Cap on nodes; the page says what was left out")]
 MAX_PLACES = 30
 
@@ -36,7 +39,7 @@ def _page(data: MapData) -> HTMLResponse:
 def jurisdiction_page(
     catalog: CatalogDep, name: Annotated[str, Path(min_length=1, max_length=MAX_NAME, examples=["丰都县"])],
     action: Actions = None, role: Roles = None,
-    agency: Annotated[list[str] | None, Query(max_length=MAX_NAME, examples=[["县科协"]])] = None,
+    agency: Annotated[list[NameItem] | None, Query(max_length=MAX_NAME, examples=[["县科协"]])] = None,
     max_nodes: MaxNodes = DEFAULT_MAX_NODES,
 ) -> HTMLResponse:
     """A jurisdiction's agencies and tasks, coloured by action, edges styled by role."""
@@ -60,7 +63,7 @@ def agency_page(
 @router.get("/kinds/{kind}", response_class=HTMLResponse, responses=HTML)
 def kind_page(
     catalog: CatalogDep, kind: Annotated[str, Path(min_length=1, max_length=MAX_NAME, examples=["education"])],
-    jurisdiction: Annotated[list[str] | None, Query(max_length=MAX_NAME, examples=[["丰都县", "万年县"]])] = None,
+    jurisdiction: Annotated[list[NameItem] | None, Query(max_length=MAX_NAME, examples=[["丰都县", "万年县"]])] = None,
     action: Actions = None, role: Roles = None, max_nodes: MaxNodes = DEFAULT_MAX_NODES,
 ) -> HTMLResponse:
     """Every agency of one kind (e.g. education) across jurisdictions, and what each leads or supports."""
@@ -68,7 +71,8 @@ def kind_page(
     if jurisdiction:
         places = [p for p in places if p in set(jurisdiction)]
     if not places:
-        raise HTTPException(404, f"no agency of kind {kind!r}" + (" in those jurisdictions" if jurisdiction else ""))
+        where = f" in {', '.join(jurisdiction)}" if jurisdiction else ""
+        raise NotFound("kind", kind + where, suggest(kind, [k.kind for k in catalog.store.kinds()]))
     chosen = list(dict.fromkeys(places))
     plans = [stored_plan(catalog, j) for j in chosen[:MAX_PLACES]]
     data = agency_map(plans, kind=kind, actions=action, roles=role, max_nodes=max_nodes)
@@ -80,12 +84,13 @@ def kind_page(
 @router.get("/compare", response_class=HTMLResponse, responses=HTML)
 def compare_page(
     catalog: CatalogDep,
-    jurisdiction: Annotated[list[str], Query(min_length=2, max_length=MAX_PLACES, examples=[["丰都县", "万年县"]],
+    jurisdiction: Annotated[list[NameItem], Query(min_length=2, max_length=MAX_PLACES, examples=[["丰都县", "万年县"]],
                                              description="Two or more jurisdictions")],
     action: Actions = None, role: Roles = None, max_nodes: MaxNodes = DEFAULT_MAX_NODES,
 ) -> HTMLResponse:
     """Two or more jurisdictions side by side; shared agency kinds drawn once."""
     plans = [stored_plan(catalog, j) for j in dict.fromkeys(jurisdiction)]
-    if len(plans) < 2:
-        raise HTTPException(422, "compare needs two different jurisdictions")
+    if len(plans) < 2:  # the shape of every other 422, as the document says
+        raise RequestValidationError([{"type": "value_error", "loc": ("query", "jurisdiction"),
+                                       "msg": "compare needs two different jurisdictions", "input": jurisdiction}])
     return _page(comparison_map(plans, actions=action, roles=role, max_nodes=max_nodes))
