@@ -11,13 +11,23 @@ the spelling written most often, preferring one with the prefix.
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from plangraph.graph.kinds import classify
-from plangraph.graph.names import is_group, name_key
+from plangraph.graph.names import is_group as _is_group
+from plangraph.graph.names import name_key
 
 MAX_DROPPED = 2
 MIN_KEY = 3
+# Spellings are compared pairwise; a plan names a few hundred bodies, so beyond this many distinct
+# keys (a garbled file, a list of thousands of names) only equal keys are one body.
+MAX_FUZZY_KEYS = 500
+
+
+@lru_cache(maxsize=1 << 16)
+def is_group(name: str) -> bool:
+    """``graph.names.is_group``, remembered: the same names recur in every plan of a corpus."""
+    return _is_group(name)
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -35,6 +45,7 @@ def _one_substitution(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
 
 
+@lru_cache(maxsize=1 << 16)  # pure; the same pairs of keys (科协, 教育局…) recur in every plan
 def _same_body(a: str, b: str) -> bool:
     """Equal keys; a key with up to two characters dropped, or a known abbreviation of a longer
     name (same first and last character, the rest in order); or a one-character slip of a known
@@ -59,16 +70,23 @@ class AgencyResolver:
     def __init__(self, jurisdiction: str) -> None:
         self.jurisdiction = jurisdiction
         self.counts: Counter[str] = Counter()
-        self.together: set[frozenset[str]] = set()
+        self.lists: dict[str, set[int]] = {}  # key -> the lists it was written in
+        self.lists_added = 0
+        self._keys: dict[str, str] = {}  # spelling -> name_key, each computed once
+
+    def key(self, name: str) -> str:
+        """``name_key(name, jurisdiction)``, remembered."""
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = name_key(name, self.jurisdiction)
+        return key
 
     def add_list(self, names: list[str]) -> None:
         """Names written in one list: they are distinct bodies."""
         self.counts.update(names)
-        keys = {name_key(n, self.jurisdiction) for n in names}
-        for a in keys:
-            for b in keys:
-                if a != b:
-                    self.together.add(frozenset((a, b)))
+        for key in {self.key(n) for n in names}:
+            self.lists.setdefault(key, set()).add(self.lists_added)
+        self.lists_added += 1
 
     def resolve(self) -> dict[str, str]:
         """spelling -> canonical name, for every spelling added."""
@@ -81,13 +99,15 @@ class AgencyResolver:
         return canonical
 
     def _has_prefix(self, name: str) -> bool:
-        return name != name_key(name, self.jurisdiction)
+        return name != self.key(name)
 
     def _clusters(self) -> list[list[str]]:
         by_key: dict[str, list[str]] = {}
         for spelling in sorted(self.counts):
-            by_key.setdefault(name_key(spelling, self.jurisdiction), []).append(spelling)
+            by_key.setdefault(self.key(spelling), []).append(spelling)
         keys = sorted(by_key, key=lambda k: (-sum(self.counts[s] for s in by_key[k]), k))
+        if len(keys) > MAX_FUZZY_KEYS:
+            return [list(by_key[k]) for k in keys]
         merged: list[list[str]] = []
         owners: list[list[str]] = []
         for key in keys:
@@ -102,6 +122,6 @@ class AgencyResolver:
         return merged
 
     def _mergeable(self, a: str, b: str) -> bool:
-        if frozenset((a, b)) in self.together or is_group(a) or is_group(b):
+        if not _same_body(a, b) or is_group(a) or is_group(b):
             return False
-        return _same_body(a, b)
+        return self.lists.get(a, set()).isdisjoint(self.lists.get(b, set()))

@@ -16,6 +16,14 @@ from dataclasses import dataclass, field
 from plangraph.graph.model import Role
 
 OPENERS = {"（": "）", "〔": "〕", "(": ")", "[": "]"}
+CLOSERS = frozenset(OPENERS.values())
+OPENER_OF = {v: k for k, v in OPENERS.items()}
+# The characters the scanners below act on; every other character is skipped at C speed (a plan's
+# paragraphs are long and its brackets and separators few).
+BRACKET = re.compile(r"[（〔(\[）〕)\]]")
+SEGMENT_STOP = re.compile(r"[（〔(\[）〕)\]，；,;]")
+NAME_STOP = re.compile(r"[（〔(\[）〕)\]、,，]")
+FILLER = re.compile(r"^(?:由|和|及|以及)")
 ROLE_WORDS = re.compile(r"牵头|配合|负责|职责分工|责任单位|责任部门|协办|参与单位")
 LABEL = re.compile(r"^(牵头|配合|责任|协办|参与|协助)(单位|部门)\s*：\s*")
 LABEL_ROLE: dict[str, Role] = {"牵头": "lead", "配合": "support", "责任": "support", "协办": "support", "参与": "support", "协助": "support"}
@@ -66,6 +74,26 @@ def find_trailing_clause(text: str) -> Clause | None:
     return parse_clause(inner, start + 1, whole=(start, end))
 
 
+def unclosed_clause(text: str) -> int | None:
+    """Where a bracket opens a clause that is never closed ("…（A牵头，B等单位配合" with its "）"
+    lost), or None: an opening bracket without a match, role words after it before the next one."""
+    if not ROLE_WORDS.search(text):  # no role word anywhere: none after any bracket either
+        return None
+    opens: list[int] = []  # every opening bracket, in order
+    unmatched: list[int] = []  # indices into `opens` still open
+    for m in BRACKET.finditer(text):
+        if m.group() in OPENERS:
+            unmatched.append(len(opens))
+            opens.append(m.start())
+        elif unmatched:
+            unmatched.pop()
+    for k in unmatched:
+        end = opens[k + 1] if k + 1 < len(opens) else len(text)
+        if ROLE_WORDS.search(text, opens[k] + 1, end):
+            return opens[k]
+    return None
+
+
 def parse_clause(inner: str, offset: int, whole: tuple[int, int] | None = None) -> Clause:
     """Read the text inside a clause's brackets (or a run of clause lines) starting at ``offset``."""
     start, end = whole or (offset, offset + len(inner))
@@ -87,12 +115,14 @@ def _segments(inner: str) -> list[tuple[str, int]]:
     parts: list[tuple[str, int]] = []
     depth = 0
     begin = 0
-    for i, ch in enumerate(inner):
+    for m in SEGMENT_STOP.finditer(inner):
+        ch = m.group()
         if ch in OPENERS:
             depth += 1
-        elif ch in OPENERS.values():
+        elif ch in CLOSERS:
             depth = max(0, depth - 1)
-        elif ch in "，；,;" and depth == 0:
+        elif depth == 0:
+            i = m.start()
             parts.append((inner[begin:i], begin))
             begin = i + 1
     parts.append((inner[begin:], begin))
@@ -139,12 +169,14 @@ def _names(body: str) -> list[tuple[str, int]]:
     names: list[tuple[str, int]] = []
     depth = 0
     begin = 0
-    for i, ch in enumerate(body + "、"):
+    for m in NAME_STOP.finditer(body + "、"):
+        ch = m.group()
         if ch in OPENERS:
             depth += 1
-        elif ch in OPENERS.values():
+        elif ch in CLOSERS:
             depth = max(0, depth - 1)
-        elif ch in "、,，" and depth == 0:
+        elif depth == 0:
+            i = m.start()
             names.extend(_clean_name(body[begin:i], begin))
             begin = i + 1
     return names
@@ -156,7 +188,7 @@ def _clean_name(raw: str, pos: int) -> list[tuple[str, int]]:
     name = name.strip()
     pos += lead
     name = TRAILING_ETC.sub("", name)
-    prefix = re.match(r"^(?:由|和|及|以及)", name)
+    prefix = FILLER.match(name)
     if prefix:
         name = name[prefix.end() :]
         pos += prefix.end()
@@ -180,15 +212,14 @@ def _drop_repeats(clause: Clause) -> None:
 
 
 def _matching_open(text: str, close_at: int) -> int | None:
-    closer = text[close_at]
-    opener = {v: k for k, v in OPENERS.items()}[closer]
+    opener = OPENER_OF[text[close_at]]
     depth = 0
-    for i in range(close_at, -1, -1):
-        ch = text[i]
-        if ch in OPENERS.values():
+    for m in reversed(list(BRACKET.finditer(text, 0, close_at + 1))):
+        ch = m.group()
+        if ch in CLOSERS:
             depth += 1
-        elif ch in OPENERS:
+        else:
             depth -= 1
             if depth == 0:
-                return i if ch == opener or (ch in "（(" and opener in "（(") else None
+                return m.start() if ch == opener or (ch in "（(" and opener in "（(") else None
     return None

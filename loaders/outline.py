@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from plangraph.graph.actions import action_key
+from plangraph.graph.actions import action_key as _action_key
 
-from .clauses import Clause, find_trailing_clause, parse_clause
+from .clauses import Clause, find_trailing_clause, parse_clause, unclosed_clause
 from .paragraphs import Paragraph
+
+
+@lru_cache(maxsize=4096)
+def action_key(title: str) -> str:
+    """``graph.actions.action_key``, remembered: the same headings recur in every plan."""
+    return _action_key(title)
+
 
 PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
 ACTION_HEADING = re.compile(r"^（([一二三四五六七八九十]+)）\s*(.*)$")
@@ -22,6 +30,8 @@ TASK_MARKER = re.compile(r"^(?:(\d{1,3})\s*[.．、](?!\d)\s*|——\s*|（(\d{1
 CLAUSE_LINE = re.compile(r"^(?:牵头|配合|责任|协办|参与|协助)(?:单位|部门)\s*：")
 # Sub-headings that are never actions even inside a part that holds actions.
 NOT_ACTION = re.compile(r"进度安排|时间安排|实施步骤|保障|组织实施|组织领导|工作要求|目标")
+# The title of an action whose number stands on a line of its own: a short line, no sentence.
+BARE_TITLE = re.compile(r"^[^。]{1,60}$")
 # Timetable items of the closing parts, never tasks.
 NOT_TASK = re.compile(r"^(?:启动实施|深入实施|总结评估)")
 UPGRADE_KEYS = {"youth", "farmers", "workers", "elderly", "officials"}
@@ -98,6 +108,10 @@ def find_actions(paragraphs: list[Paragraph], warnings: list[str]) -> list[Actio
         kind = part_kind(section.title)
         for heading, body in _subsections(section.body):
             title, rest = _heading_title(heading)
+            if not title:  # a bare "（五）": its title is the short line after it, or it is no heading
+                if rest is not None or not body or not BARE_TITLE.match(body[0].text) or TASK_MARKER.match(body[0].text):
+                    continue
+                title, body = body[0].text.strip(), body[1:]
             key = action_key(title)
             if NOT_ACTION.search(title) and key.startswith("other"):
                 continue
@@ -139,10 +153,37 @@ def _fill_action(action: ActionDraft, body: list[Paragraph], warnings: list[str]
         _fill_marked(action, body)
     else:
         _fill_plain(action, body)
-    _share_trailing_clause(action)
-    for task in action.tasks:
-        if not task.clauses:
-            warnings.append(f"action {action.seq} task {action.tasks.index(task) + 1} ({task.title}): no responsibility clause")
+    untitled = [t for t in action.tasks if not t.title]  # a number with no text after it
+    action.tasks = [t for t in action.tasks if t.title]
+    for task in untitled:
+        if task.clauses:
+            warnings.append(f"action {action.seq}: an item with a clause but no title, not read as a task: {task.paragraphs[0].text[:30]!r}")
+    unread = [_unclosed_in(task.paragraphs) for task in action.tasks]
+    if not any(unread[:-1]):  # a task whose own clause is broken shares no later one
+        _share_trailing_clause(action)
+    for seq, (task, excerpt) in enumerate(zip(action.tasks, unread), 1):
+        if excerpt:
+            warnings.append(
+                f"action {action.seq} task {seq} ({task.title}): a responsibility clause could not be "
+                f"read, its bracket is never closed: {excerpt!r}"
+            )
+        elif not task.clauses:
+            warnings.append(f"action {action.seq} task {seq} ({task.title}): no responsibility clause")
+    excerpt = _unclosed_in(action.intro)
+    if excerpt:
+        warnings.append(f"action {action.seq} ({action.title}): a clause could not be read, its bracket is never closed: {excerpt!r}")
+
+
+UNCLOSED_EXCERPT = 30
+
+
+def _unclosed_in(paragraphs: list[Paragraph]) -> str | None:
+    """The start of a clause whose closing bracket is missing in these paragraphs, if any."""
+    for par in paragraphs:
+        at = unclosed_clause(par.text)
+        if at is not None:
+            return par.text[at : at + UNCLOSED_EXCERPT] + ("…" if len(par.text) > at + UNCLOSED_EXCERPT else "")
+    return None
 
 
 def _fill_marked(action: ActionDraft, body: list[Paragraph]) -> None:
@@ -159,6 +200,8 @@ def _fill_marked(action: ActionDraft, body: list[Paragraph]) -> None:
             clause = find_trailing_clause(par.text)
             if clause:
                 task.clauses.append(ClauseAt(clause, par))
+            if not task.title:  # the marker stood on a line of its own: the title follows it
+                task.title = _task_from(par, clause).title
         else:
             _add_intro(action, par)
 
@@ -166,11 +209,13 @@ def _fill_marked(action: ActionDraft, body: list[Paragraph]) -> None:
 def _fill_plain(action: ActionDraft, body: list[Paragraph]) -> None:
     """Plain layout: paragraphs that carry a clause (closing it, or followed by clause lines) are
     tasks; those before the first such paragraph are the action's intro."""
-    lines = [bool(CLAUSE_LINE.match(p.text)) for p in body]
-    trailing = [None if line else find_trailing_clause(p.text) for p, line in zip(body, lines)]
-    carries = [
-        not lines[i] and (trailing[i] is not None or (i + 1 < len(body) and lines[i + 1]))
-        for i in range(len(body))
+    trailing = [None if CLAUSE_LINE.match(p.text) else find_trailing_clause(p.text) for p in body]
+    # clause lines, and bracketed clauses standing alone ("（A牵头，B配合）" on a line of its own)
+    lines = [bool(CLAUSE_LINE.match(p.text)) or (c is not None and c.start == 0) for p, c in zip(body, trailing)]
+    carries = [  # a clause whose closing bracket is lost is still a clause: a task, reported
+        not lines[i]
+        and (trailing[i] is not None or (i + 1 < len(body) and lines[i + 1]) or unclosed_clause(p.text) is not None)
+        for i, p in enumerate(body)
     ]
     carriers = [i for i, c in enumerate(carries) if c]
     if not carriers:
@@ -181,10 +226,13 @@ def _fill_plain(action: ActionDraft, body: list[Paragraph]) -> None:
         _add_intro(action, body[0])
         first = carriers[1]
     action.intro.extend(p for p in body[:first] if p not in action.intro)
-    for par, line, clause in zip(body[first:], lines[first:], trailing[first:]):
-        if line:
+    for i in range(first, len(body)):
+        par, clause = body[i], trailing[i]
+        if lines[i]:
             target = action.tasks[-1].clauses if action.tasks else action.lead_clauses
-            target.append(ClauseAt(parse_clause(par.text, 0), par))
+            target.append(ClauseAt(clause or parse_clause(par.text, 0), par))
+        elif not carries[i] and "。" not in par.text and action.tasks:
+            action.tasks[-1].paragraphs.append(par)  # a fragment, not a sentence: no task of its own
         elif not NOT_TASK.match(par.text):
             action.tasks.append(_task_from(par, clause))
 

@@ -31,7 +31,7 @@ HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四
 ENDS_PARAGRAPH = re.compile(r"[。！？；：）〕」』”]\s*$")
 PAGE_NUMBER = re.compile(r"^(?:[-—－]\s*\d{1,4}\s*[-—－]|第\s*\d{1,4}\s*页(?:\s*/?\s*共\s*\d+\s*页)?|\d{1,4})$")
 # Conversion artefacts that are not text of the plan (Word bookmarks, markdown emphasis).
-ARTEFACT = re.compile(r"\[bookmark[:：][^\]]*\]|\*\*")
+ARTEFACT = re.compile(r"\[bookmark[:：][^\[\]]*\]|\*\*")  # [^\[\]]: an unclosed one is scanned once
 SHORT_FRAGMENT = 2
 MIN_INDENT = 2  # leading blanks that mark a paragraph's first line
 INDENTED_SHARE = 0.5  # see uses_indent

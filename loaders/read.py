@@ -533,6 +533,7 @@ def _nesting_estimate(html: str) -> int:
 
 
 def _tree_deeper_than(root: LexborNode, limit: int) -> bool:
+    """Does any node lie more than `limit` levels below `root`? (Iteratively: no recursion.)"""
     stack = [(root, 0)]
     while stack:
         node, depth = stack.pop()
