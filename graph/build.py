@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .names import name_key
 from .model import ROLES, Action, Plan, Task, action_id, task_id
 from .rows import TYPE_OF_ROLE
 
@@ -87,11 +86,19 @@ PROPERTY_KEYS: tuple[str, ...] = (
 Props = dict[str, Any]
 
 
+# Records cross process boundaries (``plangraph load`` builds them in worker processes). A slots
+# dataclass unpickles through a Python ``__setstate__`` per object; ``__reduce__`` to the
+# constructor makes the pickle smaller and both directions faster.
+
+
 @dataclass(slots=True)
 class NodeRecord:
     label: str
     id: str
     props: Props
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (NodeRecord, (self.label, self.id, self.props))
 
 
 @dataclass(slots=True)
@@ -107,6 +114,9 @@ class EdgeRecord:
     def signature(self) -> tuple[str, str, str]:
         return (self.src_label, self.type, self.dst_label)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (EdgeRecord, (self.src_label, self.src, self.type, self.dst_label, self.dst, self.props))
+
 
 @dataclass(slots=True)
 class PlanRecords:
@@ -117,6 +127,9 @@ class PlanRecords:
     source_file: str
     nodes: list[NodeRecord]
     edges: list[EdgeRecord]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PlanRecords, (self.plan_id, self.jurisdiction, self.source_file, self.nodes, self.edges))
 
     @property
     def tasks(self) -> int:
@@ -245,8 +258,7 @@ def _agency_props(node: _AgencyNode, plan: Plan, classify: Classify) -> tuple[Pr
     keys = dict.fromkeys([node.name, *node.spellings, stem])
     for s in node.spellings:  # every form a user may type: as written, stem, alias key
         keys[classify(s, j)[2]] = None
-        keys[key_of(s, j)] = None
-        keys[name_key(s, j)] = None  # the alias key: 县人力社保局 is found as 人社局
+        keys[key_of(s, j)] = None  # the alias key (name_key, cached): 县人力社保局 is found as 人社局
     props: Props = {
         "id": node.id, "plan_id": plan.id, "jurisdiction": j, "name": node.name,
         "spellings": list(node.spellings), "stem": stem, "keys": [k for k in keys if k],
@@ -332,9 +344,13 @@ def _responsibilities(b: _Builder, plan: Plan, agencies: dict[str, _AgencyNode])
                    {"spelling": m.name, **_span_props(m.span)})
         for task in action.tasks:
             tid = task_id(j, action.seq, task.seq)
+            clause = task.clause
             for role, m in task.mentions():
-                b.edge(agencies[m.agency_id].label, m.agency_id, TYPE_OF_ROLE[role], "Task", tid,
-                       {"spelling": m.name, **_span_props(m.span), "clause": task.clause})
+                span = m.span
+                b.edge(agencies[m.agency_id].label, m.agency_id, TYPE_OF_ROLE[role], "Task", tid, {
+                    "spelling": m.name, "span_start": span[0] if span else None,
+                    "span_end": span[1] if span else None, "clause": clause,
+                })
 
 
 def _agencies(b: _Builder, plan: Plan, agencies: dict[str, _AgencyNode], classify: Classify) -> None:

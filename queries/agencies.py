@@ -11,6 +11,7 @@ from .errors import NotFound
 from .jurisdictions import agency_load
 from .names import NameCatalog, resolve_agencies, resolve_jurisdiction, suggest
 from .results import AgencyDetail, AgencyRef, Collaboration, Collaborator
+from .tasks import add_kinds
 
 
 def list_agencies(
@@ -64,4 +65,5 @@ def _collaborators(catalog: NameCatalog, agencies: list[AgencyRow]) -> list[Coll
             jurisdiction=row.jurisdiction, is_group=row.agency_is_group,
         ))
     ranked = sorted(shared, key=lambda i: (-len(shared[i]), refs[i].canonical))
+    add_kinds(store, [refs[i] for i in ranked])
     return [Collaborator(agency=refs[i], shared_tasks=len(shared[i]), roles=dict(roles[i])) for i in ranked]

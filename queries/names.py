@@ -32,7 +32,10 @@ class NameCatalog:
     """The jurisdiction and agency names a store knows, for prefixes and suggestions.
 
     Kept in memory and refreshed when stale or when told (after a load), so that typing a name
-    costs a dictionary look-up, not a scan of the store.
+    costs a dictionary look-up, not a scan of the store. A store that counts its writes
+    (``generation``, as the embedded one does) is re-read when it was written, never on a timer:
+    reading every agency of a national graph takes seconds, which one request in every ``ttl``
+    would otherwise wait for.
     """
 
     def __init__(self, store: GraphStore, ttl: float = NAMES_TTL_SECONDS) -> None:
@@ -40,18 +43,28 @@ class NameCatalog:
         self.ttl = ttl
         self._lock = threading.Lock()
         self._loaded_at = -1.0
+        self._generation: object = None  # the store's generation when last read
         self._jurisdictions: list[str] = []
+        # the jurisdiction names as a set, and their lengths longest first (one reference: read at once)
+        self._known: tuple[frozenset[str], tuple[int, ...]] = (frozenset(), ())
         self._agency_names: list[str] = []
 
     def refresh(self) -> None:
+        generation = getattr(self.store, "generation", None)
         jurisdictions = sorted((j.name for j in self.store.jurisdictions()), key=len, reverse=True)
         names = sorted({s for a in self.store.agencies() for s in (a.name, *a.spellings)})
         with self._lock:
             self._jurisdictions, self._agency_names = jurisdictions, names
+            self._known = (frozenset(jurisdictions), tuple(sorted({len(j) for j in jurisdictions}, reverse=True)))
             self._loaded_at = time.monotonic()
+            self._generation = generation
 
     def _fresh(self) -> None:
-        if time.monotonic() - self._loaded_at > self.ttl:
+        generation = getattr(self.store, "generation", None)
+        if generation is not None and self._loaded_at >= 0:
+            if generation != self._generation:
+                self.refresh()
+        elif time.monotonic() - self._loaded_at > self.ttl:
             self.refresh()
 
     def jurisdictions(self) -> list[str]:
@@ -62,11 +75,20 @@ class NameCatalog:
         self._fresh()
         return self._agency_names
 
+    def is_jurisdiction(self, name: str) -> bool:
+        self._fresh()
+        return name in self._known[0]
+
     def split_jurisdiction(self, name: str) -> tuple[str | None, str]:
-        """("丰都县", "科协") for "丰都县科协"; (None, name) when no known jurisdiction leads it."""
-        for j in self.jurisdictions():
-            if name.startswith(j) and len(name) > len(j):
-                return j, name[len(j) :]
+        """("丰都县", "科协") for "丰都县科协"; (None, name) when no known jurisdiction leads it.
+
+        The longest known name that is a proper prefix: one set look-up per name length.
+        """
+        self._fresh()
+        known, lengths = self._known
+        for size in lengths:
+            if size < len(name) and name[:size] in known:
+                return name[:size], name[size:]
         return None, name
 
 
@@ -95,7 +117,7 @@ def _same_level(typed: str, rows: list[AgencyRow]) -> list[AgencyRow]:
 
 def resolve_jurisdiction(catalog: NameCatalog, name: str) -> str:
     """A jurisdiction's exact name, or NotFound with the closest ones."""
-    if name in catalog.jurisdictions():
+    if catalog.is_jurisdiction(name):
         return name
     if catalog.store.jurisdiction(name) is not None:  # loaded since the catalogue was read
         catalog.refresh()

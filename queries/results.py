@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, Field
-
 from plangraph.graph.model import Role, Span
 from plangraph.graph.rows import ActionRow, AgencyRow, JurisdictionRow, TaskRow
+from pydantic import BaseModel, Field
 
 T = TypeVar("T")
 
@@ -23,6 +22,7 @@ class AgencyRef(BaseModel):
     canonical: str
     jurisdiction: str
     is_group: bool = False
+    kinds: list[str] = Field([], description="The agency's kinds (education, science_association…)")
 
 
 class ActionRef(BaseModel):

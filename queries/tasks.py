@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from plangraph.graph.model import ROLES, Role
 from plangraph.graph.rows import ActionLeadRow, AssignmentRow, TaskRow
+from plangraph.graph.store import GraphStore
 
 from .errors import NotFound
 from .names import NameCatalog, resolve_agencies, resolve_jurisdiction, suggest
@@ -24,6 +25,19 @@ def agency_ref(row: AssignmentRow | ActionLeadRow) -> AgencyRef:
         id=row.agency_id, name=row.spelling, canonical=row.agency_name,
         jurisdiction=row.jurisdiction, is_group=row.agency_is_group,
     )
+
+
+def add_kinds(store: GraphStore, refs: list[AgencyRef]) -> None:
+    """Fill in each reference's kinds from the agencies it names (one look-up for all)."""
+    ids = sorted({r.id for r in refs})
+    kinds = {a.id: a.kinds for a in store.agencies(ids=ids)} if ids else {}
+    for ref in refs:
+        ref.kinds = list(kinds.get(ref.id, []))
+
+
+def with_kinds(store: GraphStore, items: list[TaskItem]) -> list[TaskItem]:
+    add_kinds(store, [i.agency for i in items if i.agency is not None])
+    return items
 
 
 def item_from_assignment(row: AssignmentRow) -> TaskItem:
@@ -57,16 +71,26 @@ def tasks_for(
         jurisdiction = resolve_jurisdiction(catalog, jurisdiction)
     matched = resolve_agencies(catalog, agency, jurisdiction) if agency else []
     roles = [role] if role else None
-    wanted = {t.id for t in store.search_tasks(q, jurisdiction)} if q else None
+    found = store.search_tasks(q, jurisdiction) if q else None
+    wanted = {t.id for t in found} if found is not None else None
+    page = slice(offset, offset + limit)  # only the page's rows become items: a national answer has thousands
     if agency or role:
         ids = [a.id for a in matched] if agency else None
+        paged = getattr(store, "assignments_page", None)  # a store's optional fast path, same rows
+        if paged is not None:
+            total, rows = paged(offset, limit, agency_ids=ids, roles=roles, jurisdiction=jurisdiction,
+                                task_ids=sorted(wanted) if wanted is not None else None)
+            items = [item_from_assignment(r) for r in rows]
+            return TaskPage(total=total, limit=limit, offset=offset, items=with_kinds(store, items), agencies=matched)
         rows = store.assignments(agency_ids=ids, roles=roles, jurisdiction=jurisdiction)
-        items = [item_from_assignment(r) for r in rows if wanted is None or r.task_id in wanted]
-    elif q:
-        items = [item_from_task(t) for t in store.search_tasks(q, jurisdiction)]
+        kept = [r for r in rows if wanted is None or r.task_id in wanted]
+        total, items = len(kept), [item_from_assignment(r) for r in kept[page]]
+    elif found is not None:
+        total, items = len(found), [item_from_task(t) for t in found[page]]
     else:
-        items = [item_from_task(t) for t in store.tasks(jurisdiction=jurisdiction)]
-    return TaskPage(total=len(items), limit=limit, offset=offset, items=items[offset : offset + limit], agencies=matched)
+        tasks = store.tasks(jurisdiction=jurisdiction)
+        total, items = len(tasks), [item_from_task(t) for t in tasks[page]]
+    return TaskPage(total=total, limit=limit, offset=offset, items=with_kinds(store, items), agencies=matched)
 
 
 def task_detail(catalog: NameCatalog, task_id: str) -> TaskDetail:
@@ -81,4 +105,5 @@ def task_detail(catalog: NameCatalog, task_id: str) -> TaskDetail:
     for row in store.assignments(task_ids=[task_id]):
         by_role[row.role].append(agency_ref(row))
     leads = [agency_ref(r) for r in store.action_leads(action_ids=[task.action_id])]
+    add_kinds(store, [ref for refs in by_role.values() for ref in refs] + leads)
     return TaskDetail(task=task, action_leads=leads, **by_role)

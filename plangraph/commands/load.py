@@ -5,6 +5,12 @@ into graph records) in worker processes while the main process writes finished p
 in input order. A file that cannot be read is reported with its reason and skipped; it never reaches
 the store, so nothing already stored is lost, and the exit code is 1 when any file failed.
 
+The workers are forked (cheap to start, and they inherit the parser's tables, warmed by parsing the
+first file in the main process) before the store is opened and before the progress bar starts its
+thread, so they hold no copy of a large graph and no lock of another thread. They return
+``PlanRecords``, which pickle compactly (``graph/build.py``), never ``Plan`` objects. See
+BENCHMARKS.md for what parallel parsing gains (or costs) on two cores.
+
 ``STORE_OPTION``, ``DB_OPTION`` and ``open_or_exit`` serve any command that opens a store (import
 them inside the command function, or after ``plangraph.cli``: this module imports the cli).
 """
@@ -13,10 +19,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +42,8 @@ from plangraph.graph.store import GraphStore, open_store
 SUFFIXES: frozenset[str] = frozenset({".txt", ".docx", ".pdf", ".html", ".htm"})
 #: Below this many files, parsing in-process beats starting worker processes.
 PARALLEL_FROM = 8
+#: Files per task sent to a worker: few enough round trips, results still arriving steadily.
+CHUNK = 16
 
 STORE_OPTION = Annotated[
     StoreKind | None,
@@ -76,31 +86,84 @@ def parse_to_records(path: Path) -> Parsed:
         return path, None, f"{path}: unexpected error: {type(exc).__name__}: {exc}"
 
 
-def auto_workers() -> int:
-    """One parser process per core but one: the main process unpickles and writes the store.
+#: Parse in worker processes only when at least this much of a core is idle (1-minute load average).
+IDLE_CORE = 0.5
 
-    On two cores that means parsing in-process: measured on the 2-vCPU machines this project runs
-    on, shipping records between processes cost more than the second core gave back.
+
+def auto_workers() -> int:
+    """One parser process per core but one (the main process unpickles and writes the store), and
+    two on a two-core machine that has a core to spare: the main process needs only about a third of
+    a worker's CPU time per plan.
+
+    Measured on the 2-vCPU machine of this project (BENCHMARKS.md): with a core idle, two workers
+    loaded 3,200 plans in 22-24 s against 26-28 s in one process; with both cores already busy
+    with other work, they took 78 s against 45 s. So a busy two-core machine parses in-process.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, cores - 1)
+    if cores <= 1:
+        return 1
+    try:
+        idle = cores - os.getloadavg()[0]
+    except OSError:  # no load average on this platform
+        idle = 0.0
+    return max(2 if idle >= IDLE_CORE else 1, cores - 1)
+
+
+def _worker_init(parent: int) -> None:
+    """A worker ends with the process that started it, even when that one is killed (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):  # not Linux: a killed load may leave idle workers
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _start_method() -> str:
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+@contextmanager
+def parsed_files(files: list[Path], workers: int) -> Iterator[Iterator[Parsed]]:
+    """Parse results in input order; across worker processes when there are many files.
+
+    Enter it before opening the store or starting any thread: the workers are forked on entry.
+    """
+    if workers <= 1 or len(files) < PARALLEL_FROM:
+        yield map(parse_to_records, files)
+        return
+    first = parse_to_records(files[0])  # in this process: warms the caches the workers inherit
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(_start_method()),
+        initializer=_worker_init, initargs=(os.getpid(),),
+    )
+    try:
+        try:
+            pending: Iterator[Parsed] = pool.map(parse_to_records, files[1:], chunksize=CHUNK)  # forks now
+        except (BrokenProcessPool, OSError):  # no worker could start: parse in this process
+            pending = map(parse_to_records, files[1:])
+        yield _in_order(first, pending, files)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(first: Parsed, pending: Iterator[Parsed], files: list[Path]) -> Iterator[Parsed]:
+    yield first
+    done = 1
+    try:
+        for result in pending:
+            done += 1
+            yield result
+    except BrokenProcessPool:  # a worker died (e.g. out of memory): finish in this process
+        yield from map(parse_to_records, files[done:])
 
 
 def parse_all(files: list[Path], workers: int) -> Iterator[Parsed]:
-    """Results in input order; across worker processes when there are many files."""
-    if workers <= 1 or len(files) < PARALLEL_FROM:
-        yield from map(parse_to_records, files)
-        return
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["plangraph.loaders", "plangraph.graph.build"])
-    done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            for result in pool.map(parse_to_records, files, chunksize=max(1, min(16, len(files) // (workers * 8)))):
-                done += 1
-                yield result
-    except BrokenProcessPool:  # a worker died (e.g. out of memory): finish in this process
-        yield from map(parse_to_records, files[done:])
+    """Results in input order (``parsed_files`` as a plain generator)."""
+    with parsed_files(files, workers) as results:
+        yield from results
 
 
 def _progress() -> Progress:
@@ -111,14 +174,18 @@ def _progress() -> Progress:
 
 
 def run_load(
-    store: GraphStore, files: list[Path], workers: int, progress: Progress
+    store: GraphStore, files: list[Path], workers: int, progress: Progress,
+    parsed: Iterator[Parsed] | None = None,
 ) -> tuple[list[LoadResult], list[tuple[Path, str]]]:
-    """Parse and store every file; returns what was stored and what failed (with reasons)."""
+    """Parse and store every file; returns what was stored and what failed (with reasons).
+
+    ``parsed``: results of ``parsed_files`` entered by the caller (else ``parse_all`` is used).
+    """
     failures: list[tuple[Path, str]] = []
     bar = progress.add_task("load", total=len(files), file="")
 
     def plans() -> Iterator[PlanRecords]:
-        for path, records, error in parse_all(files, workers):
+        for path, records, error in parsed if parsed is not None else parse_all(files, workers):
             progress.update(bar, file=path.name)
             if records is None:
                 failures.append((path, error or f"{path}: failed"))
@@ -162,7 +229,7 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="Plan files or folders (.txt .docx .pdf .html .htm)")],
     store: STORE_OPTION = None,
     db: DB_OPTION = None,
-    workers: Annotated[int, typer.Option(help="Parser processes (0: one per core but one, for the store)")] = 0,
+    workers: Annotated[int, typer.Option(help="Parser processes (0: per core and load, see BENCHMARKS.md; 1: parse in this process)")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
 ) -> None:
     """Parse plan files and store them; a plan of a jurisdiction already stored replaces it."""
@@ -170,12 +237,13 @@ def load(
     if not files and not failures:
         err.print("[red]error[/red] no plan files found", highlight=False)
         raise typer.Exit(1)
-    graph = open_or_exit(store, db)
-    try:
-        with _progress() as progress:
-            results, parse_failures = run_load(graph, files, workers or auto_workers(), progress)
-    finally:
-        graph.close()
+    with parsed_files(files, workers or auto_workers()) as parsed:  # workers start before the store opens
+        graph = open_or_exit(store, db)
+        try:
+            with _progress() as progress:
+                results, parse_failures = run_load(graph, files, 0, progress, parsed=parsed)
+        finally:
+            graph.close()
     summary = _summary(results, failures + parse_failures)
     _print_failures(summary)
     if as_json:

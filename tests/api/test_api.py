@@ -56,6 +56,7 @@ def test_tasks_an_agency_leads_in_one_jurisdiction(client: TestClient) -> None:
         assert item["role"] == "lead"
         assert item["jurisdiction"] == FENGDU
         assert item["agency"]["name"] == "县科协" and item["agency"]["id"] == f"{FENGDU}:县科协"
+        assert item["agency"]["kinds"] == ["science_association"]
         assert item["action"]["key"] and item["plan"] == f"plan:{FENGDU}"
         assert "县科协" in item["clause"]
 
@@ -126,6 +127,7 @@ def test_task_detail_lists_agencies_by_role_with_source_location(client: TestCli
     body = client.get(f"/tasks/{FENGDU}:t1.1").json()
     assert body["task"]["title"] == first.title
     assert [a["name"] for a in body["lead"]] == first.lead
+    assert body["lead"][0]["kinds"] == ["education"]  # 县教委 is the education authority
     assert [a["name"] for a in body["support"]] == first.support
     assert body["responsible"] == []
     start, end = body["task"]["span"]
