@@ -12,6 +12,7 @@ from plangraph.graph.rows import ActionRow, AgencyRow, JurisdictionRow, TaskRow
 from pydantic import BaseModel, Field
 
 T = TypeVar("T")
+MATCHED_SHOWN = 100  # "科协" matches an agency in every jurisdiction: thousands on a national graph
 
 
 class AgencyRef(BaseModel):
@@ -54,7 +55,10 @@ class Page(BaseModel, Generic[T]):
 
 
 class TaskPage(Page[TaskItem]):
-    agencies: list[AgencyRow] = Field([], description="The agencies the typed name matched")
+    agencies: list[AgencyRow] = Field(
+        [], description=f"The agencies the typed name matched (the first {MATCHED_SHOWN}; see agencies_total)"
+    )
+    agencies_total: int = Field(0, description="How many agencies the typed name matched")
 
 
 class TaskDetail(BaseModel):

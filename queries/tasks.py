@@ -9,12 +9,12 @@ Example:
 from __future__ import annotations
 
 from plangraph.graph.model import ROLES, Role
-from plangraph.graph.rows import ActionLeadRow, AssignmentRow, TaskRow
+from plangraph.graph.rows import ActionLeadRow, AgencyRow, AssignmentRow, TaskRow
 from plangraph.graph.store import GraphStore
 
 from .errors import NotFound
 from .names import NameCatalog, resolve_agencies, resolve_jurisdiction, suggest
-from .results import ActionRef, AgencyRef, TaskDetail, TaskItem, TaskPage
+from .results import MATCHED_SHOWN, ActionRef, AgencyRef, TaskDetail, TaskItem, TaskPage
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
@@ -33,6 +33,10 @@ def add_kinds(store: GraphStore, refs: list[AgencyRef]) -> None:
     kinds = {a.id: a.kinds for a in store.agencies(ids=ids)} if ids else {}
     for ref in refs:
         ref.kinds = list(kinds.get(ref.id, []))
+
+
+def matched_page(matched: list[AgencyRow]) -> dict:
+    return {"agencies": matched[:MATCHED_SHOWN], "agencies_total": len(matched)}
 
 
 def with_kinds(store: GraphStore, items: list[TaskItem]) -> list[TaskItem]:
@@ -81,7 +85,7 @@ def tasks_for(
             total, rows = paged(offset, limit, agency_ids=ids, roles=roles, jurisdiction=jurisdiction,
                                 task_ids=sorted(wanted) if wanted is not None else None)
             items = [item_from_assignment(r) for r in rows]
-            return TaskPage(total=total, limit=limit, offset=offset, items=with_kinds(store, items), agencies=matched)
+            return TaskPage(total=total, limit=limit, offset=offset, items=with_kinds(store, items), **matched_page(matched))
         rows = store.assignments(agency_ids=ids, roles=roles, jurisdiction=jurisdiction)
         kept = [r for r in rows if wanted is None or r.task_id in wanted]
         total, items = len(kept), [item_from_assignment(r) for r in kept[page]]
@@ -90,7 +94,7 @@ def tasks_for(
     else:
         tasks = store.tasks(jurisdiction=jurisdiction)
         total, items = len(tasks), [item_from_task(t) for t in tasks[page]]
-    return TaskPage(total=total, limit=limit, offset=offset, items=with_kinds(store, items), agencies=matched)
+    return TaskPage(total=total, limit=limit, offset=offset, items=with_kinds(store, items), **matched_page(matched))
 
 
 def task_detail(catalog: NameCatalog, task_id: str) -> TaskDetail:

@@ -74,6 +74,7 @@ def test_ambiguous_name_answers_for_every_jurisdiction_each_item_saying_which(cl
     for place in (s.name for s in EXPECTED.values()):
         assert per_place[place] == len(truth_titles(place, {"县科协", "市科协"}, "lead")), place
     assert {a["jurisdiction"] for a in body["agencies"]} == {s.name for s in EXPECTED.values()}
+    assert body["agencies_total"] == len(EXPECTED)  # one 科协 per plan
     assert all(i["agency"]["id"].startswith(i["jurisdiction"] + ":") for i in body["items"])
 
 
