@@ -166,6 +166,8 @@ class EmbeddedStore:
         #: Bumped by every write. A reader that keeps something derived from the store (the query
         #: layer's name catalogue) rebuilds it when this changed, instead of on a timer.
         self.generation = 0
+        if self.path is not None:
+            _remove_stale_temps(self.path)
         if self.path is not None and self.path.exists():
             self._g = self._read(self.path)
             self._reindex()
@@ -602,6 +604,30 @@ def _atomic_write(path: Path, graph: nx.MultiDiGraph) -> None:
         tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete temp files that a killed writer left beside the store (the store itself is intact).
+
+    A temp file names its writer's process id; one whose process is gone can only be debris.
+    """
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            pid = int(tmp.name[len(path.name) + 2 :].split(".", 1)[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not _process_alive(pid):
+            tmp.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:

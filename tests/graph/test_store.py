@@ -459,3 +459,21 @@ def test_neo4j_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("NEO4J_PASSWORD", "s3cret")
     assert Neo4jSettings().auth() == ("reader", "s3cret")
     assert "s3cret" not in repr(Neo4jSettings())
+
+
+def test_embedded_open_removes_temp_files_of_dead_writers(seed_plans: list[Plan], tmp_path: Path) -> None:
+    """A load killed while writing leaves its temp file; the next open clears it, not a live one."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "graph.bin"
+    EmbeddedStore(db).replace_plan(seed_plans[0])
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".graph.bin.{int(dead.stdout)}.1.tmp"
+    live = tmp_path / f".graph.bin.{os.getpid()}.1.tmp"
+    stale.write_bytes(b"half a graph")
+    live.write_bytes(b"being written")
+    store = EmbeddedStore(db)
+    assert not stale.exists() and live.exists()
+    assert store.stats() == EmbeddedStore(db).stats()
