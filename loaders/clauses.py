@@ -110,23 +110,28 @@ def parse_clause(inner: str, offset: int, whole: tuple[int, int] | None = None) 
     return clause
 
 
-def _segments(inner: str) -> list[tuple[str, int]]:
-    """Split at top-level "，" / "；" (not inside brackets such as 各乡镇（街道）)."""
+def _split_top_level(text: str, stops: re.Pattern[str]) -> list[tuple[str, int]]:
+    """Pieces of ``text`` between separators that stand outside brackets (各乡镇（街道） stays
+    whole), each with its position; ``stops`` matches the brackets and the separators."""
     parts: list[tuple[str, int]] = []
     depth = 0
     begin = 0
-    for m in SEGMENT_STOP.finditer(inner):
+    for m in stops.finditer(text):
         ch = m.group()
         if ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
             depth = max(0, depth - 1)
         elif depth == 0:
-            i = m.start()
-            parts.append((inner[begin:i], begin))
-            begin = i + 1
-    parts.append((inner[begin:], begin))
-    return [(seg, pos) for seg, pos in parts if seg.strip()]
+            parts.append((text[begin : m.start()], begin))
+            begin = m.start() + 1
+    parts.append((text[begin:], begin))
+    return parts
+
+
+def _segments(inner: str) -> list[tuple[str, int]]:
+    """Split at top-level "，" / "；"."""
+    return [(seg, pos) for seg, pos in _split_top_level(inner, SEGMENT_STOP) if seg.strip()]
 
 
 def _tag(segment: str, pos: int) -> tuple[str, int, str | None]:
@@ -166,20 +171,7 @@ def _assign_roles(tagged: list[tuple[str, int, str | None]], clause: Clause) -> 
 
 def _names(body: str) -> list[tuple[str, int]]:
     """Names in a "、"-separated list with their positions; filler words removed."""
-    names: list[tuple[str, int]] = []
-    depth = 0
-    begin = 0
-    for m in NAME_STOP.finditer(body + "、"):
-        ch = m.group()
-        if ch in OPENERS:
-            depth += 1
-        elif ch in CLOSERS:
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            i = m.start()
-            names.extend(_clean_name(body[begin:i], begin))
-            begin = i + 1
-    return names
+    return [name for raw, pos in _split_top_level(body, NAME_STOP) for name in _clean_name(raw, pos)]
 
 
 def _clean_name(raw: str, pos: int) -> list[tuple[str, int]]:
