@@ -6,6 +6,8 @@ parameter a 422; nothing a client sends should give a 500.
 
 from __future__ import annotations
 
+import logging
+import threading
 from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
 
@@ -32,6 +34,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_warm_up, args=(app,), name="plangraph-warm-up", daemon=True).start()
         yield
         store.close()
 
@@ -49,6 +52,18 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
         app.include_router(module.router)
     app.add_exception_handler(NotFound, _not_found)
     return app
+
+
+def _warm_up(app: FastAPI) -> None:
+    """Read the name catalogue and build the theme index before the first user asks: on a
+    national graph they take seconds, which the first request would otherwise wait for."""
+    from plangraph.queries.themes import theme_index
+
+    try:
+        app.state.catalog.refresh()
+        theme_index(app.state.store)
+    except Exception:  # a warm-up is an optimisation: a failure here shows up on a real request
+        logging.getLogger(__name__).exception("warm-up failed")
 
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:

@@ -457,6 +457,7 @@ class ThemeIndex:
         self.signature = signature
         self.settings = settings
         self.seconds = seconds
+        self.generation: object = None  # the store's write generation it was built at, if it counts
         self.by_id: dict[str, Theme] = {t.id: t for t in themes}
         self.link_of_task: dict[str, ThemeLink] = {m.task_id: m for t in themes for m in t.members}
         self.by_jurisdiction: dict[str, dict[str, ThemeLink]] = defaultdict(dict)
@@ -480,14 +481,22 @@ _cache_lock = threading.Lock()
 def theme_index(store: GraphStore, settings: ThemeSettings | None = None) -> ThemeIndex:
     """The themes of the store's current plans, rebuilt only when the plans changed."""
     settings = settings or theme_settings()
+    generation = getattr(store, "generation", None)  # a store that counts its writes: no scan
+    with _cache_lock:
+        cached = _cached(store)
+        if (cached is not None and generation is not None and cached.generation == generation
+                and cached.settings == settings):
+            return cached
     signature = store_signature(store)
     with _cache_lock:
         cached = _cached(store)
         if cached is not None and cached.signature == signature and cached.settings == settings:
+            cached.generation = generation
             return cached
         started = time.perf_counter()
         themes = build_themes(store.tasks(), settings)
         index = ThemeIndex(themes, signature, settings, round(time.perf_counter() - started, 3))
+        index.generation = generation
         _remember(store, index)
         return index
 
