@@ -6,6 +6,7 @@ from there and never copy their text into the project.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,35 @@ def seed_paths(seeds_dir: Path) -> list[Path]:
 def seed_path(request: pytest.FixtureRequest) -> Path:
     """Each seed plan in turn (parametrised)."""
     return request.param
+
+
+def seeded_store(db: Path):
+    """An embedded store at ``db`` holding the five seed plans."""
+    from plangraph.graph.store import open_store
+    from plangraph.loaders import parse_file
+
+    store = open_store("embedded", db=db)
+    store.replace_plans(parse_file(p) for p in SEED_PATHS)
+    return store
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file holding the five seeds, written once per test session (read-only users only)."""
+    db = tmp_path_factory.mktemp("seeded") / "graph.bin"
+    seeded_store(db).close()
+    return db
+
+
+@pytest.fixture(scope="session")
+def client(seeded_db: Path) -> Iterator:
+    """The API over the five seeds, uploads off (no token): for questions that only read."""
+    from fastapi.testclient import TestClient
+
+    from plangraph.api.app import create_app
+    from plangraph.api.settings import ApiSettings
+    from plangraph.graph.store import open_store
+
+    app = create_app(open_store("embedded", db=seeded_db), ApiSettings(api_token=None))
+    with TestClient(app) as c:
+        yield c

@@ -16,38 +16,15 @@ from fastapi.testclient import TestClient
 
 from plangraph.api.app import create_app
 from plangraph.api.settings import ApiSettings
-from plangraph.graph.store import open_store
-from plangraph.loaders import parse_file
-from tests.conftest import SEED_PATHS
+from tests.conftest import seeded_store
 
 TOKEN = "test-token-not-a-secret"
-
-
-def loaded_store(db: Path):
-    store = open_store("embedded", db=db)
-    store.replace_plans(parse_file(p) for p in SEED_PATHS)
-    return store
-
-
-@pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("api") / "graph.bin"
-    loaded_store(db).close()
-    return db
-
-
-@pytest.fixture(scope="session")
-def client(seeded_db: Path) -> Iterator[TestClient]:
-    """Read-only questions share one app (no token: uploads are off)."""
-    app = create_app(open_store("embedded", db=seeded_db), ApiSettings(api_token=None))
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture()
 def upload_client(tmp_path: Path) -> Iterator[TestClient]:
     """An app of its own, with a token, for tests that load plans."""
-    store = loaded_store(tmp_path / "graph.bin")
+    store = seeded_store(tmp_path / "graph.bin")
     app = create_app(store, ApiSettings(api_token=TOKEN, max_upload_bytes=200_000, parse_timeout=20))
     with TestClient(app) as c:
         yield c

@@ -7,15 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from plangraph.api.app import create_app
-from plangraph.api.settings import ApiSettings
 from plangraph.graph.model import Action, Agency, Jurisdiction, Mention, Plan, Source, Task, agency_id
 from plangraph.graph.store import GraphStore, open_store
-from plangraph.loaders import parse_file
 from plangraph.queries import NameCatalog
-from tests.conftest import SEED_PATHS
+from tests.conftest import seeded_store
 
 #: Names no plan of the seeds has, and the kinds file does not list (read: a made-up body, and a
 #: merged body whose parts are listed).
@@ -24,17 +20,10 @@ MERGED_NAME = "县卫体和科技局"
 INVENTED_PLACE = "虚构县"
 
 
-def seed_store(db: Path) -> GraphStore:
-    store = open_store("embedded", db=db)
-    store.replace_plans(parse_file(p) for p in SEED_PATHS)
-    return store
-
-
 @pytest.fixture(scope="session")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("overlap") / "graph.bin"
-    seed_store(db).close()
-    return db
+def seed_db(seeded_db: Path) -> Path:
+    """The shared store file of the five seeds (tests/conftest.py)."""
+    return seeded_db
 
 
 @pytest.fixture(scope="session")
@@ -47,13 +36,6 @@ def store(seed_db: Path) -> Iterator[GraphStore]:
 @pytest.fixture(scope="session")
 def catalog(store: GraphStore) -> NameCatalog:
     return NameCatalog(store)
-
-
-@pytest.fixture(scope="session")
-def client(seed_db: Path) -> Iterator[TestClient]:
-    app = create_app(open_store("embedded", db=seed_db), ApiSettings(api_token=None))
-    with TestClient(app) as c:
-        yield c
 
 
 def invented_plan(name: str = INVENTED_PLACE) -> Plan:
@@ -80,7 +62,7 @@ def invented_plan(name: str = INVENTED_PLACE) -> Plan:
 def mixed_db(tmp_path: Path) -> Path:
     """The seeds and the invented plan, in a store of its own."""
     db = tmp_path / "graph.bin"
-    graph = seed_store(db)
+    graph = seeded_store(db)
     graph.replace_plan(invented_plan())
     graph.close()
     return db
