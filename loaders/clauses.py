@@ -25,7 +25,9 @@ SEGMENT_STOP = re.compile(r"[（〔(\[）〕)\]，；,;]")
 NAME_STOP = re.compile(r"[（〔(\[）〕)\]、,，]")
 FILLER = re.compile(r"^(?:由|和|及|以及)")
 ROLE_WORDS = re.compile(r"牵头|配合|负责|职责分工|责任单位|责任部门|协办|参与单位")
-LABEL = re.compile(r"^(牵头|配合|责任|协办|参与|协助)(单位|部门)\s*：\s*")
+# The words that open a labelled list ("牵头单位：", "配合部门："); also how a clause line starts.
+LABEL_WORDS = "牵头|配合|责任|协办|参与|协助"
+LABEL = re.compile(rf"^({LABEL_WORDS})(单位|部门)\s*：\s*")
 LABEL_ROLE: dict[str, Role] = {"牵头": "lead", "配合": "support", "责任": "support", "协办": "support", "参与": "support", "协助": "support"}
 # Marks at the end of a segment, longest first; what they say about the names before them.
 END_MARKS: list[tuple[re.Pattern[str], str]] = [

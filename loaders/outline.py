@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from plangraph.graph.actions import action_key as _action_key
 
-from .clauses import Clause, find_trailing_clause, parse_clause, unclosed_clause
+from .clauses import LABEL, Clause, find_trailing_clause, parse_clause, unclosed_clause
 from .paragraphs import Paragraph
 
 
@@ -27,7 +27,7 @@ def action_key(title: str) -> str:
 PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
 ACTION_HEADING = re.compile(r"^（([一二三四五六七八九十]+)）\s*(.*)$")
 TASK_MARKER = re.compile(r"^(?:(\d{1,3})\s*[.．、](?!\d)\s*|——\s*|（(\d{1,3})）\s*)")
-CLAUSE_LINE = re.compile(r"^(?:牵头|配合|责任|协办|参与|协助)(?:单位|部门)\s*：")
+CLAUSE_LINE = LABEL  # a paragraph that is a clause line ("牵头部门：A、B")
 # Sub-headings that are never actions even inside a part that holds actions.
 NOT_ACTION = re.compile(r"进度安排|时间安排|实施步骤|保障|组织实施|组织领导|工作要求|目标")
 # The title of an action whose number stands on a line of its own: a short line, no sentence.
