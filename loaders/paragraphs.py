@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .clauses import LABEL_WORDS
+
 # A line that starts a new unit: part / action headings, numbered or dash tasks, clause lines.
 STARTS_UNIT = re.compile(
     r"^(?:[一二三四五六七八九十]+、"
@@ -19,7 +21,7 @@ STARTS_UNIT = re.compile(
     r"|\d{1,3}[.、．](?!\d)"
     r"|（\d{1,3}）"
     r"|——"
-    r"|(?:牵头|配合|责任|协办|参与)(?:单位|部门)\s*："
+    rf"|(?:{LABEL_WORDS})(?:单位|部门)\s*："
     r"|成\s*员\s*："
     r"|〔)"
 )
