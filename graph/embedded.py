@@ -26,20 +26,19 @@ derived from it and rebuilt when the file is opened.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import os
 import pickle
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
 from .build import AGENCY_LABELS, ROLE_TYPES, PlanRecords, as_records
+from .heap import no_gc, settle
 from .model import Role
 from .rows import (
     TYPE_OF_ROLE,
@@ -53,41 +52,19 @@ from .rows import (
     TaskRow,
     sort_rows,
 )
+from .row_cache import RowCache
 from .store import PlanLike, Progress, Stats
 
 __all__ = ["EmbeddedStore", "StoreFileError"]
 
 MAGIC = b"plangraph-embedded-graph v1\n"
 NodeKey = tuple[str, str]
+Row = TypeVar("Row")
 Props = dict[str, Any]
 
 
 class StoreFileError(RuntimeError):
     """The store file exists but is not a plangraph graph (or is damaged)."""
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic GC while building millions of small objects (2-3x faster, no leak)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _settle(collect: bool = True) -> None:
-    """Move the (large, long-lived) graph out of the GC's sight, after collecting the garbage.
-
-    Without ``gc.freeze`` every full collection walks millions of graph objects: a pause of about
-    a second on a national graph, in the middle of some request. Objects already frozen are not
-    walked again, so the collection here only costs what changed since the last one.
-    """
-    if collect:
-        gc.collect()
-    gc.freeze()
 
 
 class _Indexes:
@@ -100,7 +77,9 @@ class _Indexes:
         self.plans: dict[str, str] = {}  # jurisdiction -> plan id
         self.names: dict[str, set[NodeKey]] = defaultdict(set)
         self.by_kind: dict[str, set[NodeKey]] = defaultdict(set)
-        self.by_role: dict[str, set[tuple[NodeKey, NodeKey]]] = defaultdict(set)
+        #: (agency, edge type) -> the tasks it is linked to by that role: the tasks of an agency in
+        #: one role, and their number, without walking its other edges
+        self.role_targets: dict[tuple[NodeKey, str], set[NodeKey]] = defaultdict(set)
         self.edge_counts: dict[str, int] = defaultdict(int)
 
     def add_node(self, key: NodeKey, props: Props) -> None:
@@ -136,14 +115,14 @@ class _Indexes:
     def add_edge(self, u: NodeKey, v: NodeKey, type: str) -> None:
         self.edge_counts[type] += 1
         if type in ROLE_TYPES and v[0] == "Task":
-            self.by_role[type].add((u, v))
+            self.role_targets[(u, type)].add(v)
 
     def drop_edge(self, u: NodeKey, v: NodeKey, type: str) -> None:
         self.edge_counts[type] -= 1
         if not self.edge_counts[type]:
             del self.edge_counts[type]
         if type in ROLE_TYPES and v[0] == "Task":
-            _discard(self.by_role, type, (u, v))
+            _discard(self.role_targets, (u, type), v)
 
 
 def _discard(index: dict[Any, set[Any]], key: Any, value: Any) -> None:
@@ -166,12 +145,13 @@ class EmbeddedStore:
         #: Bumped by every write. A reader that keeps something derived from the store (the query
         #: layer's name catalogue) rebuilds it when this changed, instead of on a timer.
         self.generation = 0
+        self._rows = RowCache()
         if self.path is not None:
             _remove_stale_temps(self.path)
         if self.path is not None and self.path.exists():
             self._g = self._read(self.path)
             self._reindex()
-            _settle(collect=False)  # a fresh load made no garbage worth a full walk
+            settle(collect=False)  # a fresh load made no garbage worth a full walk
 
     # --- file --------------------------------------------------------------------------------
 
@@ -181,7 +161,7 @@ class EmbeddedStore:
             if f.read(len(MAGIC)) != MAGIC:
                 raise StoreFileError(f"{path}: not a plangraph graph file")
             try:
-                with _no_gc():
+                with no_gc():
                     data = pickle.load(f)
             except Exception as exc:  # truncated or damaged file
                 raise StoreFileError(f"{path}: damaged graph file ({exc})") from exc
@@ -191,18 +171,18 @@ class EmbeddedStore:
 
     def _reindex(self) -> None:
         idx = _Indexes()
-        with _no_gc():
+        with no_gc():
             for key, props in self._g.nodes(data=True):
                 idx.add_node(key, props)
             # ``idx.add_edge`` for every edge, inlined: a national graph has a million of them
-            counts, by_role, roles = idx.edge_counts, idx.by_role, frozenset(ROLE_TYPES)
-            for u, targets in self._g._succ.items():  # networkx's adjacency: u -> v -> type -> data
-                for v, types in targets.items():
+            counts, role_targets, roles = idx.edge_counts, idx.role_targets, frozenset(ROLE_TYPES)
+            for u, adjacent in self._g._succ.items():  # networkx's adjacency: u -> v -> type -> data
+                for v, types in adjacent.items():
                     to_task = v[0] == "Task"
                     for type in types:
                         counts[type] += 1
                         if to_task and type in roles:
-                            by_role[type].add((u, v))
+                            role_targets[(u, type)].add(v)
         self._idx = idx
 
     def save(self) -> None:
@@ -221,7 +201,7 @@ class EmbeddedStore:
         results: list[LoadResult] = []
         with self._write_lock:
             try:
-                with _no_gc():  # one pause for the whole batch, not a full collection per plan
+                with no_gc():  # one pause for the whole batch, not a full collection per plan
                     for plan in plans:
                         result = self._replace(as_records(plan))
                         results.append(result)
@@ -230,21 +210,22 @@ class EmbeddedStore:
             finally:
                 if results:
                     self.save()
-                _settle()
+                settle()
         return results
 
     def delete_plan(self, plan_id: str) -> bool:
         with self._write_lock:
-            with self._lock, _no_gc():
+            with self._lock, no_gc():
                 found = bool(self._detach(plan_id)[0])
                 self.generation += found
+                self._rows.clear()
             if found:
                 self.save()
         return found
 
     def _replace(self, recs: PlanRecords) -> LoadResult:
         self._check(recs)
-        with self._lock, _no_gc():
+        with self._lock, no_gc():
             removed = self._detach(recs.plan_id)
             try:
                 self._add(recs)
@@ -256,6 +237,7 @@ class EmbeddedStore:
                 raise
             finally:
                 self.generation += 1
+                self._rows.clear()
             replaced = bool(removed[0])
         return LoadResult(
             plan_id=recs.plan_id, jurisdiction=recs.jurisdiction, source_file=recs.source_file,
@@ -359,6 +341,19 @@ class EmbeddedStore:
 
     # --- reads -------------------------------------------------------------------------------
 
+    def _plan_rows(self, kind: str, jurisdiction: str, read: Callable[[str], list[Row]]) -> list[Row]:
+        """``read(jurisdiction)``, made once per version of the jurisdiction's plan (a copy).
+
+        Everything of a jurisdiction belongs to its plan and is replaced with it, and a new
+        version of a plan is a new Plan attribute dict: the cached rows are used only while that
+        dict is the stored one (``graph/row_cache.py``). The per-place questions (a profile, a
+        comparison) read the same few lists again and again; this makes them a look-up.
+        """
+        with self._lock:  # the plan and the rows read under one hold: both of the same version
+            plan_id = self._idx.plans.get(jurisdiction)
+            plan = self._g._node.get(("Plan", plan_id)) if plan_id is not None else None
+            return list(self._rows.get((kind, jurisdiction), _ignoring_plan(read, jurisdiction), plan))
+
     def _node(self, key: NodeKey) -> Props | None:
         return self._g.nodes[key] if key in self._g else None
 
@@ -366,7 +361,8 @@ class EmbeddedStore:
         with self._lock:
             pairs = [(self._g.nodes[("Jurisdiction", j)], self._g.nodes[("Plan", p)])
                      for j, p in self._idx.plans.items()]
-        return sort_rows(JurisdictionRow.from_props(j, p) for j, p in pairs)
+        row = self._rows.get
+        return sort_rows(row(("Jurisdiction", j["name"]), JurisdictionRow.from_props, j, p) for j, p in pairs)
 
     def jurisdiction(self, name: str) -> JurisdictionRow | None:
         with self._lock:
@@ -374,22 +370,35 @@ class EmbeddedStore:
             if plan_id is None:
                 return None
             j, p = self._g.nodes[("Jurisdiction", name)], self._g.nodes[("Plan", plan_id)]
-        return JurisdictionRow.from_props(j, p)
+        return self._rows.get(("Jurisdiction", name), JurisdictionRow.from_props, j, p)
 
     def actions(self, jurisdiction: str) -> list[ActionRow]:
+        return self._plan_rows("actions", jurisdiction, self._actions)
+
+    def _actions(self, jurisdiction: str) -> list[ActionRow]:
         with self._lock:
-            props = [self._g.nodes[k] for k in self._idx.by_jurisdiction.get(("Action", jurisdiction), ())]
-        return sort_rows(ActionRow.from_props(p) for p in props)
+            props = [(k, self._g.nodes[k]) for k in self._idx.by_jurisdiction.get(("Action", jurisdiction), ())]
+        row = self._rows.get
+        return sort_rows(row(k, ActionRow.from_props, p) for k, p in props)
 
     def tasks(
         self, jurisdiction: str | None = None, action_id: str | None = None,
         ids: Sequence[str] | None = None,
     ) -> list[TaskRow]:
+        if jurisdiction is not None and action_id is None and ids is None:
+            return self._plan_rows("tasks", jurisdiction, self._tasks)
+        return self._tasks(jurisdiction, action_id, ids)
+
+    def _tasks(
+        self, jurisdiction: str | None = None, action_id: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[TaskRow]:
         with self._lock:
             keys = self._task_keys(jurisdiction, action_id, ids)
-            props = [self._g.nodes[k] for k in keys]
-        props = [p for p in props if _keep(p, jurisdiction=jurisdiction, action_id=action_id)]
-        return sort_rows(TaskRow.from_props(p) for p in props)
+            props = [(k, self._g.nodes[k]) for k in keys]
+        row = self._rows.get
+        return sort_rows(row(k, TaskRow.from_props, p) for k, p in props
+                         if _keep(p, jurisdiction=jurisdiction, action_id=action_id))
 
     def _task_keys(
         self, jurisdiction: str | None, action_id: str | None, ids: Sequence[str] | None
@@ -406,24 +415,34 @@ class EmbeddedStore:
     def task(self, task_id: str) -> TaskRow | None:
         with self._lock:
             props = self._node(("Task", task_id))
-        return TaskRow.from_props(props) if props else None
+        return self._rows.get(("Task", task_id), TaskRow.from_props, props) if props else None
 
     def search_tasks(self, text: str, jurisdiction: str | None = None) -> list[TaskRow]:
         with self._lock:
             keys = self._task_keys(jurisdiction, None, None)
-            props = [self._g.nodes[k] for k in keys]
-        hits = [p for p in props if text in (p.get("title") or "") or text in (p.get("text") or "")]
-        return sort_rows(TaskRow.from_props(p) for p in hits)
+            props = [(k, self._g.nodes[k]) for k in keys]
+        row = self._rows.get
+        return sort_rows(row(k, TaskRow.from_props, p) for k, p in props
+                         if text in (p.get("title") or "") or text in (p.get("text") or ""))
 
     def agencies(
+        self, jurisdiction: str | None = None, ids: Sequence[str] | None = None,
+        name: str | None = None, kind: str | None = None, include_groups: bool = True,
+    ) -> list[AgencyRow]:
+        if jurisdiction is not None and ids is None and name is None and kind is None:
+            rows = self._plan_rows("agencies", jurisdiction, self._agencies)
+            return rows if include_groups else [a for a in rows if not a.is_group]
+        return self._agencies(jurisdiction, ids, name, kind, include_groups)
+
+    def _agencies(
         self, jurisdiction: str | None = None, ids: Sequence[str] | None = None,
         name: str | None = None, kind: str | None = None, include_groups: bool = True,
     ) -> list[AgencyRow]:
         labels = AGENCY_LABELS if include_groups else ("Agency",)
         with self._lock:
             keys = self._agency_keys(labels, jurisdiction, ids, name, kind)
-            props = [(k[0], self._g.nodes[k]) for k in keys]
-        return sort_rows(AgencyRow.from_props(p, label == "AgencyGroup") for label, p in props)
+            props = [(k, self._g.nodes[k]) for k in keys]
+        return self._agency_rows(props)
 
     def _agency_keys(
         self, labels: Sequence[str], jurisdiction: str | None, ids: Sequence[str] | None,
@@ -449,8 +468,16 @@ class EmbeddedStore:
         with self._lock:
             if group not in self._g:
                 return []
-            props = [(u[0], self._g.nodes[u]) for u, _, t in self._g.in_edges(group, keys=True) if t == "MEMBER_OF"]
-        return sort_rows(AgencyRow.from_props(p, label == "AgencyGroup") for label, p in props)
+            props = [(u, self._g.nodes[u]) for u, _, t in self._g.in_edges(group, keys=True) if t == "MEMBER_OF"]
+        return self._agency_rows(props)
+
+    def _agency_rows(self, props: list[tuple[NodeKey, Props]]) -> list[AgencyRow]:
+        row = self._rows.get
+        return sort_rows(row(k, AgencyRow.from_props, p, k[0] == "AgencyGroup") for k, p in props)
+
+    def _assignment_row(self, found: tuple[str, Props, NodeKey, Props, Props]) -> AssignmentRow:
+        t, r, k, a, task = found
+        return self._rows.get((k, ("Task", task["id"]), t), AssignmentRow.from_props, t, r, a, k[0] == "AgencyGroup", task)
 
     def kinds(self) -> list[KindRow]:
         with self._lock:
@@ -461,10 +488,17 @@ class EmbeddedStore:
         self, agency_ids: Sequence[str] | None = None, task_ids: Sequence[str] | None = None,
         roles: Sequence[Role] | None = None, jurisdiction: str | None = None,
     ) -> list[AssignmentRow]:
+        if jurisdiction is not None and agency_ids is None and task_ids is None:
+            rows = self._plan_rows("assignments", jurisdiction, self._assignments)
+            return rows if roles is None else [r for r in rows if r.role in roles]
+        return self._assignments(jurisdiction, agency_ids, task_ids, roles)
+
+    def _assignments(
+        self, jurisdiction: str | None, agency_ids: Sequence[str] | None = None,
+        task_ids: Sequence[str] | None = None, roles: Sequence[Role] | None = None,
+    ) -> list[AssignmentRow]:
         found = self._assignment_props(agency_ids, task_ids, roles, jurisdiction)
-        return sort_rows(
-            AssignmentRow.from_props(t, r, a, key[0] == "AgencyGroup", task) for t, r, key, a, task in found
-        )
+        return sort_rows(self._assignment_row(f) for f in found)
 
     def assignments_page(
         self, offset: int, limit: int, agency_ids: Sequence[str] | None = None,
@@ -479,9 +513,11 @@ class EmbeddedStore:
         if offset < 0 or limit < 0:  # slice arithmetic from the end: no shortcut
             found = self._assignment_props(agency_ids, task_ids, roles, jurisdiction)
             page = sorted(found, key=_assignment_order)[offset : offset + limit]
-            return len(found), [AssignmentRow.from_props(t, r, a, k[0] == "AgencyGroup", x) for t, r, k, a, x in page]
+            return len(found), [self._assignment_row(f) for f in page]
         # Rows sort by jurisdiction first: group the matching edges by their task's jurisdiction and
         # order only the first places that hold the page (a national answer spans 3,000 places).
+        if agency_ids is not None and task_ids is None and jurisdiction is None:
+            return self._agencies_page(offset, limit, agency_ids, roles)
         succ, node = self._g._succ, self._g._node
         need = offset + limit
         with self._lock:
@@ -495,7 +531,34 @@ class EmbeddedStore:
                     break
                 picked.extend((t, succ[u][v][t], u, node[u], node[v]) for u, v, t in by_place[place])
         page = heapq.nsmallest(need, picked, key=_assignment_order)[offset:]  # = sorted(picked)[offset:need]
-        return total, [AssignmentRow.from_props(t, r, a, k[0] == "AgencyGroup", x) for t, r, k, a, x in page]
+        return total, [self._assignment_row(f) for f in page]
+
+    def _agencies_page(
+        self, offset: int, limit: int, agency_ids: Sequence[str], roles: Sequence[Role] | None,
+    ) -> tuple[int, list[AssignmentRow]]:
+        """``assignments_page`` for agencies alone ("科协" names 2,800 of them nationally): the
+        total from the role index's set sizes, edges walked only for the first places, in order.
+
+        An agency's tasks are in its own jurisdiction (both belong to one plan), so ordering the
+        agencies by jurisdiction orders their edges' places.
+        """
+        types = [TYPE_OF_ROLE[r] for r in roles] if roles is not None else list(ROLE_TYPES)
+        succ, node, targets = self._g._succ, self._g._node, self._idx.role_targets
+        need = offset + limit
+        with self._lock:
+            keys = [k for a in dict.fromkeys(agency_ids) for k in ((lb, a) for lb in AGENCY_LABELS) if k in node]
+            by_place: dict[str, list[NodeKey]] = defaultdict(list)
+            for k in keys:
+                by_place[node[k]["jurisdiction"]].append(k)
+            total = sum(len(targets.get((k, t), ())) for k in keys for t in types)
+            picked: list[tuple[str, Props, NodeKey, Props, Props]] = []
+            for place in sorted(by_place):
+                if len(picked) >= need:
+                    break
+                picked.extend((t, succ[u][v][t], u, node[u], node[v])
+                              for u in by_place[place] for t in types for v in targets.get((u, t), ()))
+        page = heapq.nsmallest(need, picked, key=_assignment_order)[offset:]
+        return total, [self._assignment_row(f) for f in page]
 
     def _assignment_props(
         self, agency_ids: Sequence[str] | None, task_ids: Sequence[str] | None,
@@ -529,31 +592,41 @@ class EmbeddedStore:
     ) -> Iterator[tuple[NodeKey, NodeKey, str]]:
         """Candidate agency -> task edges from the most selective index the filters allow."""
         g = self._g
-        succ, pred = g._succ, g._pred  # what out_edges / in_edges(keys=True) walk, without the views
+        pred = g._pred  # what in_edges(keys=True) walks, without the view
         if agencies is not None:
             keys = [(lb, a) for a in agencies for lb in AGENCY_LABELS if (lb, a) in g]
-            yield from ((u, v, t) for u in keys for v, types_uv in succ[u].items() for t in types_uv
-                        if t in types and v[0] == "Task")
+            targets = self._idx.role_targets
+            yield from ((u, v, t) for u in keys for t in types for v in targets.get((u, t), ()))
         elif tasks is not None or jurisdiction is not None:
             keys = ([("Task", t) for t in tasks if ("Task", t) in g] if tasks is not None
                     else self._idx.by_jurisdiction.get(("Task", jurisdiction), ()))
             yield from ((u, v, t) for v in keys for u, types_uv in pred[v].items() for t in types_uv if t in types)
         else:
-            yield from ((u, v, t) for t in sorted(types) for u, v in self._idx.by_role.get(t, ()))
+            yield from ((u, v, t) for (u, t), targets in self._idx.role_targets.items() if t in types for v in targets)
 
     def action_leads(
+        self, jurisdiction: str | None = None, agency_ids: Sequence[str] | None = None,
+        action_ids: Sequence[str] | None = None,
+    ) -> list[ActionLeadRow]:
+        if jurisdiction is not None and agency_ids is None and action_ids is None:
+            return self._plan_rows("action_leads", jurisdiction, self._action_leads)
+        return self._action_leads(jurisdiction, agency_ids, action_ids)
+
+    def _action_leads(
         self, jurisdiction: str | None = None, agency_ids: Sequence[str] | None = None,
         action_ids: Sequence[str] | None = None,
     ) -> list[ActionLeadRow]:
         agencies = set(agency_ids) if agency_ids is not None else None
         with self._lock:
             found = [
-                (self._g.edges[u, v, "LEADS"], u, self._g.nodes[u], self._g.nodes[v])
+                (self._g.edges[u, v, "LEADS"], u, self._g.nodes[u], v, self._g.nodes[v])
                 for u, v in self._action_lead_edges(jurisdiction, agencies, action_ids)
                 if (agencies is None or u[1] in agencies)
                 and (jurisdiction is None or self._g.nodes[v]["jurisdiction"] == jurisdiction)
             ]
-        return sort_rows(ActionLeadRow.from_props(r, a, key[0] == "AgencyGroup", x) for r, key, a, x in found)
+        row = self._rows.get
+        return sort_rows(row((key, v, "LEADS"), ActionLeadRow.from_props, r, a, key[0] == "AgencyGroup", x)
+                         for r, key, a, v, x in found)
 
     def _action_lead_edges(
         self, jurisdiction: str | None, agencies: set[str] | None, action_ids: Sequence[str] | None
@@ -584,6 +657,11 @@ def _assignment_order(found: tuple[str, Props, NodeKey, Props, Props]) -> tuple[
     return (task["jurisdiction"], task["action_seq"], task["seq"], _ROLE_RANK[t], span, a["id"])
 
 
+def _ignoring_plan(read: Callable[[str], list[Row]], jurisdiction: str) -> Callable[[Props | None], list[Row]]:
+    """The row cache passes the plan it checks against; the read itself needs only the place."""
+    return lambda _plan: read(jurisdiction)
+
+
 def _keep(props: Props, **filters: str | None) -> bool:
     return all(value is None or props.get(field) == value for field, value in filters.items())
 
@@ -595,7 +673,7 @@ def _atomic_write(path: Path, graph: nx.MultiDiGraph) -> None:
     try:
         with open(tmp, "wb") as f:
             f.write(MAGIC)
-            with _no_gc():
+            with no_gc():
                 pickle.dump({"format": 1, "graph": graph}, f, protocol=5)
             f.flush()
             os.fsync(f.fileno())

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .model import ROLES, Role, Span
 
@@ -45,7 +45,13 @@ def _span(props: Mapping[str, Any], start: str = "span_start", end: str = "span_
     return None if s is None or e is None else (int(s), int(e))
 
 
-class JurisdictionRow(BaseModel):
+class _Row(BaseModel):
+    """Rows are frozen: the embedded store hands the same row to every request that reads it."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class JurisdictionRow(_Row):
     """A jurisdiction with a summary of its plan."""
 
     name: str
@@ -77,7 +83,7 @@ class JurisdictionRow(BaseModel):
         )
 
 
-class ActionRow(BaseModel):
+class ActionRow(_Row):
     id: str
     plan_id: str
     jurisdiction: str
@@ -97,7 +103,7 @@ class ActionRow(BaseModel):
         )
 
 
-class TaskRow(BaseModel):
+class TaskRow(_Row):
     """A task with its full text, its source span and its responsibility clause as written."""
 
     id: str
@@ -127,7 +133,7 @@ class TaskRow(BaseModel):
         )
 
 
-class AgencyRow(BaseModel):
+class AgencyRow(_Row):
     """An agency, or a group reference (``is_group``), of one jurisdiction."""
 
     id: str
@@ -155,7 +161,7 @@ class AgencyRow(BaseModel):
         )
 
 
-class AssignmentRow(BaseModel):
+class AssignmentRow(_Row):
     """One agency (or group) named on one task in one role: an agency -> task edge."""
 
     role: Role
@@ -189,7 +195,7 @@ class AssignmentRow(BaseModel):
         )
 
 
-class ActionLeadRow(BaseModel):
+class ActionLeadRow(_Row):
     """An agency named as lead of a whole action (〔牵头部门：…〕 closing its intro paragraph)."""
 
     agency_id: str
@@ -216,7 +222,7 @@ class ActionLeadRow(BaseModel):
         )
 
 
-class KindRow(BaseModel):
+class KindRow(_Row):
     """An agency kind and how many agencies have it."""
 
     kind: str

@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import importlib.resources
 import re
 import threading
 import time
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -44,6 +43,7 @@ import yaml
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
+from plangraph.graph.heap import no_gc
 from plangraph.graph.kinds import normalize_text
 from plangraph.graph.rows import TaskRow
 from plangraph.graph.store import GraphStore
@@ -417,25 +417,12 @@ def build_themes(tasks: Iterable[TaskRow], settings: ThemeSettings | None = None
     settings = settings or theme_settings()
     keys: dict[str, _KeyClusters] = defaultdict(_KeyClusters)
     grouped = _by_plan_and_key(tasks)
-    with _no_gc():
+    with no_gc():
         for plan_id in sorted(grouped):
             for key in sorted(grouped[plan_id]):
                 ordered = sorted(grouped[plan_id][key], key=lambda t: (t.action_seq, t.seq, t.id))
                 _place([_probe(t, settings) for t in ordered], keys[key], settings)
         return _finish((c for key in sorted(keys) for c in keys[key].clusters), settings)
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """No cyclic garbage collection while building: the build makes ~10 objects per task and frees
-    none, so collections would only walk them again and again (about a third of the time)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 # --- the index and its cache ----------------------------------------------------------------
