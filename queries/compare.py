@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from plangraph.graph.rows import AgencyRow, JurisdictionRow
+from plangraph.graph.rows import ActionLeadRow, AgencyRow, AssignmentRow, JurisdictionRow
+from plangraph.graph.store import GraphStore
 
 from .names import NameCatalog, resolve_jurisdiction
 from .themes import SharedTheme, jaccard, theme_index
@@ -62,21 +64,42 @@ def _kinds(agency: AgencyRow | None) -> list[str]:
     return (agency.kinds or [UNKNOWN_KIND]) if agency else [UNKNOWN_KIND]
 
 
-def division_of_work(catalog: NameCatalog, jurisdiction: str) -> tuple[Division, dict[str, dict[str, set[str]]]]:
+@dataclass(frozen=True)
+class PlaceReads:
+    """What a comparison reads of one jurisdiction, read once: its division of work and its theme
+    leads both need the agencies, task edges and action leads (read twice, they were a third of
+    a comparison's time on a national graph)."""
+
+    agencies: dict[str, AgencyRow]
+    assignments: list[AssignmentRow]
+    action_leads: list[ActionLeadRow]
+
+    @classmethod
+    def read(cls, store: GraphStore, jurisdiction: str) -> PlaceReads:
+        return cls(
+            agencies={a.id: a for a in store.agencies(jurisdiction=jurisdiction)},
+            assignments=store.assignments(jurisdiction=jurisdiction),
+            action_leads=store.action_leads(jurisdiction=jurisdiction),
+        )
+
+
+def division_of_work(
+    catalog: NameCatalog, jurisdiction: str, reads: PlaceReads | None = None,
+) -> tuple[Division, dict[str, dict[str, set[str]]]]:
     """Weights of (action key, kind), and the lead kinds per action key."""
-    store = catalog.store
-    agencies = {a.id: a for a in store.agencies(jurisdiction=jurisdiction)}
+    reads = reads or PlaceReads.read(catalog.store, jurisdiction)
+    agencies = reads.agencies
     division: Division = Counter()
     lead_kinds: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in store.assignments(jurisdiction=jurisdiction):
+    for row in reads.assignments:
         for kind in _kinds(agencies.get(row.agency_id)):
             division[(row.action_key, kind)] += ROLE_WEIGHT[row.role]
             if row.role in ("lead", "responsible"):
                 lead_kinds[row.action_key]["lead"].add(kind)
-    for row in store.action_leads(jurisdiction=jurisdiction):
-        for kind in _kinds(agencies.get(row.agency_id)):
-            division[(row.action_key, kind)] += ROLE_WEIGHT["action_lead"]
-            lead_kinds[row.action_key]["lead"].add(kind)
+    for lead in reads.action_leads:
+        for kind in _kinds(agencies.get(lead.agency_id)):
+            division[(lead.action_key, kind)] += ROLE_WEIGHT["action_lead"]
+            lead_kinds[lead.action_key]["lead"].add(kind)
     return division, lead_kinds
 
 
@@ -91,8 +114,9 @@ def compare(catalog: NameCatalog, a: str, b: str) -> Comparison:
     a, b = resolve_jurisdiction(catalog, a), resolve_jurisdiction(catalog, b)
     actions_a = {x.key: x for x in store.actions(a)}
     actions_b = {x.key: x for x in store.actions(b)}
-    div_a, leads_a = division_of_work(catalog, a)
-    div_b, leads_b = division_of_work(catalog, b)
+    reads = {a: PlaceReads.read(store, a), b: PlaceReads.read(store, b)}
+    div_a, leads_a = division_of_work(catalog, a, reads[a])
+    div_b, leads_b = division_of_work(catalog, b, reads[b])
     shared = []
     for key in [k for k in actions_a if k in actions_b]:
         ka, kb = sorted(leads_a[key]["lead"]), sorted(leads_b[key]["lead"])
@@ -110,11 +134,11 @@ def compare(catalog: NameCatalog, a: str, b: str) -> Comparison:
         a=row_a, b=row_b, shared_actions=shared,
         only_a=[k for k in actions_a if k not in actions_b], only_b=[k for k in actions_b if k not in actions_a],
         shared_agency_kinds=sorted((kinds_a & kinds_b) - {UNKNOWN_KIND}),
-        similarity=cosine(div_a, div_b), **_themes(catalog, a, b),
+        similarity=cosine(div_a, div_b), **_themes(catalog, a, b, reads),
     )
 
 
-def _themes(catalog: NameCatalog, a: str, b: str) -> dict[str, Any]:
+def _themes(catalog: NameCatalog, a: str, b: str, reads: dict[str, PlaceReads]) -> dict[str, Any]:
     """The theme fields of a comparison: shared themes with leads, themes only one side has."""
     from .overlap import theme_sides  # overlap builds on this module
 
@@ -123,7 +147,7 @@ def _themes(catalog: NameCatalog, a: str, b: str) -> dict[str, Any]:
     ordered = [t.id for t in index.themes]
     return {
         "shared_themes": theme_sides(catalog, index, [a, b],
-                                     [t for t in ordered if t in in_a and t in in_b]),
+                                     [t for t in ordered if t in in_a and t in in_b], reads),
         "themes_only_a": [t for t in ordered if t in in_a and t not in in_b],
         "themes_only_b": [t for t in ordered if t in in_b and t not in in_a],
         "theme_overlap": jaccard(set(in_a), set(in_b)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -26,6 +26,7 @@ from .errors import NotFound
 SUGGESTIONS = 5
 SUGGESTION_CUTOFF = 40
 NAMES_TTL_SECONDS = 30.0
+RESOLVED_KEPT = 4096  # typed names remembered with what they resolved to
 
 
 class NameCatalog:
@@ -48,6 +49,7 @@ class NameCatalog:
         # the jurisdiction names as a set, and their lengths longest first (one reference: read at once)
         self._known: tuple[frozenset[str], tuple[int, ...]] = (frozenset(), ())
         self._agency_names: list[str] = []
+        self._resolved: dict[tuple[str, str | None], list[AgencyRow]] = {}
 
     def refresh(self) -> None:
         generation = getattr(self.store, "generation", None)
@@ -58,6 +60,7 @@ class NameCatalog:
             self._known = (frozenset(jurisdictions), tuple(sorted({len(j) for j in jurisdictions}, reverse=True)))
             self._loaded_at = time.monotonic()
             self._generation = generation
+            self._resolved = {}
 
     def _fresh(self) -> None:
         generation = getattr(self.store, "generation", None)
@@ -78,6 +81,22 @@ class NameCatalog:
     def is_jurisdiction(self, name: str) -> bool:
         self._fresh()
         return name in self._known[0]
+
+    def resolved(
+        self, typed: str, jurisdiction: str | None,
+        resolve: Callable[[NameCatalog, str, str | None], list[AgencyRow]],
+    ) -> list[AgencyRow]:
+        """``resolve(self, typed, jurisdiction)``, kept until the store is written (a copy each time)."""
+        self._fresh()
+        key = (typed, jurisdiction)
+        memo = self._resolved  # one reference: a refresh replaces the dict, never empties this one
+        found = memo.get(key)
+        if found is None:
+            found = resolve(self, typed, jurisdiction)
+            if len(memo) >= RESOLVED_KEPT:
+                memo.clear()
+            memo[key] = found
+        return list(found)
 
     def split_jurisdiction(self, name: str) -> tuple[str | None, str]:
         """("丰都县", "科协") for "丰都县科协"; (None, name) when no known jurisdiction leads it.
@@ -128,8 +147,14 @@ def resolve_jurisdiction(catalog: NameCatalog, name: str) -> str:
 def resolve_agencies(catalog: NameCatalog, typed: str, jurisdiction: str | None = None) -> list[AgencyRow]:
     """Every agency ``typed`` may mean (one per jurisdiction where it is ambiguous).
 
-    Raises NotFound, with suggestions, when nothing matches.
+    Raises NotFound, with suggestions, when nothing matches. Remembered by the catalogue until
+    the store is written (``NameCatalog.resolved``): "科协" means 2,800 agencies nationally, and
+    finding and ordering them took 40 ms of every such request.
     """
+    return catalog.resolved(typed, jurisdiction, _resolve_agencies)
+
+
+def _resolve_agencies(catalog: NameCatalog, typed: str, jurisdiction: str | None = None) -> list[AgencyRow]:
     store = catalog.store
     if jurisdiction is not None:
         jurisdiction = resolve_jurisdiction(catalog, jurisdiction)

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from plangraph.graph.kinds import kind_table, kinds_table
 from plangraph.graph.rows import AgencyRow
 
-from .compare import UNKNOWN_KIND, Division, cosine, division_of_work
+from .compare import UNKNOWN_KIND, Division, PlaceReads, cosine, division_of_work
 from .names import NameCatalog, resolve_jurisdiction
 from .themes import LeadAgency, LeadBasis, SharedTheme, ThemeIndex, ThemeLink, ThemeSide, jaccard, theme_index
 
@@ -103,14 +103,15 @@ def _lead_agency(agency: AgencyRow | None, agency_id: str, name: str) -> LeadAge
 class _Leads:
     """Who leads each task of one jurisdiction's theme tasks, as the plan says it."""
 
-    def __init__(self, catalog: NameCatalog, jurisdiction: str, task_ids: Sequence[str]) -> None:
-        store = catalog.store
-        self.agencies = {a.id: a for a in store.agencies(jurisdiction=jurisdiction)}
+    def __init__(self, reads: PlaceReads, task_ids: Sequence[str]) -> None:
+        self.agencies = reads.agencies
+        wanted = set(task_ids)
         self.by_task: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
-        for row in store.assignments(task_ids=list(task_ids)) if task_ids else []:
-            self.by_task[row.task_id][row.role].append((row.agency_id, row.agency_name))
+        for row in reads.assignments:
+            if row.task_id in wanted:
+                self.by_task[row.task_id][row.role].append((row.agency_id, row.agency_name))
         self.by_action: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for lead in store.action_leads(jurisdiction=jurisdiction):
+        for lead in reads.action_leads:
             self.by_action[lead.action_id].append((lead.agency_id, lead.agency_name))
 
     def side(self, link: ThemeLink) -> ThemeSide:
@@ -132,12 +133,18 @@ class _Leads:
 
 
 def theme_sides(
-    catalog: NameCatalog, index: ThemeIndex, jurisdictions: Sequence[str], theme_ids: Iterable[str]
+    catalog: NameCatalog, index: ThemeIndex, jurisdictions: Sequence[str], theme_ids: Iterable[str],
+    reads: dict[str, PlaceReads] | None = None,
 ) -> list[SharedTheme]:
-    """The given themes (each present in every jurisdiction) with each jurisdiction's task and leads."""
+    """The given themes (each present in every jurisdiction) with each jurisdiction's task and leads.
+
+    ``reads``: what the caller already read of each jurisdiction (read here when not given).
+    """
     ids = list(theme_ids)
+    reads = reads or {}
     leads = {
-        j: _Leads(catalog, j, [index.themes_of(j)[t].task_id for t in ids]) for j in jurisdictions
+        j: _Leads(reads.get(j) or PlaceReads.read(catalog.store, j), [index.themes_of(j)[t].task_id for t in ids])
+        for j in jurisdictions
     }
     shared = []
     for theme_id in ids:
@@ -175,7 +182,8 @@ def overlap(catalog: NameCatalog, names: Sequence[str]) -> Overlap:
         raise ValueError("overlap needs at least two different jurisdictions")
     index = theme_index(catalog.store)
     sets = {j: set(index.themes_of(j)) for j in chosen}
-    divisions = {j: division_of_work(catalog, j)[0] for j in chosen}
+    reads = {j: PlaceReads.read(catalog.store, j) for j in chosen}
+    divisions = {j: division_of_work(catalog, j, reads[j])[0] for j in chosen}
     pairs = [
         PairFigure(a=a, b=b, similarity=cosine(divisions[a], divisions[b]),
                    shared_themes=len(sets[a] & sets[b]), theme_overlap=jaccard(sets[a], sets[b]))
@@ -187,7 +195,7 @@ def overlap(catalog: NameCatalog, names: Sequence[str]) -> Overlap:
                 not any(t.id in sets[o] for o in chosen if o != j)] for j in chosen}
     return Overlap(
         jurisdictions=chosen, themes={j: len(s) for j, s in sets.items()},
-        shared_themes=theme_sides(catalog, index, chosen, _ordered_shared(index, chosen)),
+        shared_themes=theme_sides(catalog, index, chosen, _ordered_shared(index, chosen), reads),
         only=only, similarity=round(sum(p.similarity for p in pairs) / len(pairs), 4),
         theme_overlap=round(len(common) / len(union), 4) if union else 0.0, pairs=pairs,
         theme_threshold=index.settings.threshold,
