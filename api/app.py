@@ -57,11 +57,13 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
 def _warm_up(app: FastAPI) -> None:
     """Read the name catalogue and build the theme index before the first user asks: on a
     national graph they take seconds, which the first request would otherwise wait for."""
+    from plangraph.graph.heap import settle
     from plangraph.queries.themes import theme_index
 
     try:
         app.state.catalog.refresh()
         theme_index(app.state.store)
+        settle()  # both live until the next write: out of the collector's sight (graph/heap.py)
     except Exception:  # a warm-up is an optimisation: a failure here shows up on a real request
         logging.getLogger(__name__).exception("warm-up failed")
 

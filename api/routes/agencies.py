@@ -31,7 +31,7 @@ def get_agencies(
 @router.get("/agencies/{agency_id}", response_model=AgencyDetail, responses=ok(
     {"agency": AGENCY_ROW, "load": {"agency": AGENCY_ROW, "lead": 23, "support": 9, "responsible": 0, "total": 32},
      "collaborators": [{"agency": AGENCY, "shared_tasks": 26, "roles": {"support": 15, "lead": 11}}]}, 404))
-def get_agency(catalog: CatalogDep, agency_id: Annotated[str, Path(max_length=MAX_NAME * 2, examples=["丰都县:县科协"])]) -> AgencyDetail:
+async def get_agency(catalog: CatalogDep, agency_id: Annotated[str, Path(max_length=MAX_NAME * 2, examples=["丰都县:县科协"])]) -> AgencyDetail:
     """One agency: its spellings, kinds, tasks per role, and the agencies it shares tasks with."""
     return agency_detail(catalog, agency_id)
 

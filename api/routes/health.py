@@ -13,6 +13,6 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", responses=ok({"status": "ok", "version": "0.1.0", "jurisdictions": 5}))
-def health(catalog: CatalogDep) -> dict:
+async def health(catalog: CatalogDep) -> dict:
     """The service is up; how many jurisdictions it holds (from the name catalogue, not a scan)."""
     return {"status": "ok", "version": __version__, "jurisdictions": len(catalog.jurisdictions())}

@@ -29,7 +29,7 @@ def get_jurisdictions(catalog: CatalogDep) -> list[JurisdictionRow]:
 
 @router.get("/jurisdictions/{name}", response_model=JurisdictionProfile, responses=ok(
     {"jurisdiction": JURISDICTION, "actions": [], "agencies": [], "groups": []}, 404))
-def get_jurisdiction(catalog: CatalogDep, name: Name) -> JurisdictionProfile:
+async def get_jurisdiction(catalog: CatalogDep, name: Name) -> JurisdictionProfile:
     """A jurisdiction's profile: its plan, actions, tasks, agencies and each agency's tasks per role."""
     return profile(catalog, name)
 
@@ -37,7 +37,7 @@ def get_jurisdiction(catalog: CatalogDep, name: Name) -> JurisdictionProfile:
 @router.get("/compare", response_model=Comparison, responses=ok(
     {"a": JURISDICTION, "b": JURISDICTION, "shared_actions": [], "only_a": ["talent"], "only_b": [],
      "shared_agency_kinds": ["education"], "similarity": 0.62}, 404))
-def get_compare(
+async def get_compare(
     catalog: CatalogDep,
     a: Annotated[str, Query(min_length=1, max_length=MAX_NAME, examples=["丰都县"])],
     b: Annotated[str, Query(min_length=1, max_length=MAX_NAME, examples=["万年县"])],

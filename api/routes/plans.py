@@ -9,8 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Header, HTTPException, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
+from plangraph.graph.heap import settle
 from plangraph.graph.rows import LoadResult
 from plangraph.loaders import PlanError
+from plangraph.queries import NameCatalog
 
 from ..deps import CatalogDep, LockDep, SettingsDep, StoreDep
 from ..examples import ERRORS, Message, Problem
@@ -56,8 +58,14 @@ async def upload_plan(
         result = (await run_in_threadpool(store.replace_plans, [plan], release))[0]
     finally:
         release()  # when the write failed, or the store made no progress call
-    await run_in_threadpool(catalog.refresh)
+    await run_in_threadpool(_refresh, catalog)
     return result
+
+
+def _refresh(catalog: NameCatalog) -> None:
+    """The catalogue of the new names, then out of the collector's sight (``graph/heap.py``)."""
+    catalog.refresh()
+    settle()
 
 
 def _once(fn: Callable[[], None]) -> Callable[..., None]:

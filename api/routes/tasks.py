@@ -18,7 +18,7 @@ router = APIRouter(tags=["tasks"])
 
 @router.get("/tasks", response_model=TaskPage, responses=ok(
     {"total": 23, "limit": 50, "offset": 0, "items": [TASK_ITEM], "agencies": []}, 404))
-def list_tasks(
+async def list_tasks(
     catalog: CatalogDep, agency: AgencyName = None, role: RoleParam = None,
     jurisdiction: JurisdictionName = None, q: Words = None, limit: Limit = 50, offset: Offset = 0,
 ) -> TaskPage:
@@ -33,6 +33,6 @@ def list_tasks(
 @router.get("/tasks/{task_id}", response_model=TaskDetail, responses=ok(
     {"task": {"id": "丰都县:t1.4", "title": "加强各类青少年科普阵地建设", "span": [1600, 1760]},
      "lead": [], "support": [], "responsible": [], "action_leads": []}, 404))
-def get_task(catalog: CatalogDep, task_id: Annotated[str, Path(max_length=MAX_NAME * 2, examples=["丰都县:t1.4"])]) -> TaskDetail:
+async def get_task(catalog: CatalogDep, task_id: Annotated[str, Path(max_length=MAX_NAME * 2, examples=["丰都县:t1.4"])]) -> TaskDetail:
     """One task: full text, where it stands in the source, and its agencies by role."""
     return task_detail(catalog, task_id)
