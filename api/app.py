@@ -11,6 +11,7 @@ import threading
 from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -20,6 +21,7 @@ from plangraph.graph.store import GraphStore
 from plangraph.queries import NameCatalog, NotFound
 
 from .deps import ReadingDep, ReadWriteLock
+from .follow import can_follow, follow_store_file
 from .routes import agencies, exports, health, jurisdictions, maps, overlap, plans, tasks
 from .settings import ApiSettings
 from .uploads import UploadGuard
@@ -35,7 +37,11 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         threading.Thread(target=_warm_up, args=(app,), name="plangraph-warm-up", daemon=True).start()
-        yield
+        async with anyio.create_task_group() as tasks:
+            if settings.follow_seconds > 0 and can_follow(store):
+                tasks.start_soon(follow_store_file, app, settings.follow_seconds, _warm_up)
+            yield
+            tasks.cancel_scope.cancel()
         store.close()
 
     app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
@@ -52,6 +58,14 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
         app.include_router(module.router)
     app.add_exception_handler(NotFound, _not_found)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app on the store the environment names (``PLANGRAPH_STORE``, ``PLANGRAPH_DB``, ``NEO4J_*``):
+    the factory each worker process of ``plangraph serve --workers N`` calls."""
+    from plangraph.graph.store import open_store
+
+    return create_app(open_store())
 
 
 def _warm_up(app: FastAPI) -> None:

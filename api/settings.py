@@ -4,6 +4,8 @@
 - ``PLANGRAPH_MAX_UPLOAD_BYTES``: largest plan file accepted (default 10 MB).
 - ``PLANGRAPH_PARSE_TIMEOUT``: seconds a plan may take to parse before the upload is refused.
 - ``PLANGRAPH_CORS_ORIGINS``: comma-separated origins allowed by CORS; none by default (closed).
+- ``PLANGRAPH_FOLLOW_SECONDS``: how often the API looks whether another process (another worker,
+  ``plangraph load``) wrote the embedded store's file, to serve what it wrote (0: never).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class ApiSettings(BaseSettings):
     max_upload_bytes: int = 10 * 1024 * 1024
     parse_timeout: float = 30.0
     cors_origins: str = ""
+    follow_seconds: float = 2.0
 
     def origins(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

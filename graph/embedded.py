@@ -15,6 +15,11 @@ derived from it and rebuilt when the file is opened.
   Attribute dicts are replaced, never changed in place, so rows are built outside the lock from a
   consistent snapshot, and a reader sees a plan entirely old or entirely new. Saving holds only
   ``_write_lock``, so reads go on while a big graph is written out.
+- Processes: a write also locks the file (``flock`` on ``.<name>.lock``) and first reads the file
+  again if another process wrote it since, so two loads, or API workers, never write over each
+  other's plans; ``read_disk``/``adopt`` let a server follow other processes' writes.
+- Rows are made once per version of what they are made from (``graph/row_cache.py``), and tasks of
+  many agencies are paged from a (agency, role) -> tasks index.
 - A failure while a plan is applied puts the old plan back (and re-derives the indexes), so a
   stored plan is never left half replaced. A bulk load (``replace_plans``) saves once at the end: a
   process killed mid-load leaves the file as it was before the load.
@@ -26,14 +31,16 @@ derived from it and rebuilt when the file is opened.
 
 from __future__ import annotations
 
+import fcntl
 import heapq
 import os
 import pickle
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 
@@ -146,18 +153,23 @@ class EmbeddedStore:
         #: layer's name catalogue) rebuilds it when this changed, instead of on a timer.
         self.generation = 0
         self._rows = RowCache()
+        #: What the file was when this store last read or wrote it (device, inode, size, mtime):
+        #: another process's write shows as a different identity (``changed_on_disk``).
+        self._identity: tuple[int, ...] | None = None
         if self.path is not None:
             _remove_stale_temps(self.path)
         if self.path is not None and self.path.exists():
-            self._g = self._read(self.path)
+            self._g, self._identity = self._read(self.path)
             self._reindex()
             settle(collect=False)  # a fresh load made no garbage worth a full walk
 
     # --- file --------------------------------------------------------------------------------
 
     @staticmethod
-    def _read(path: Path) -> nx.MultiDiGraph:
+    def _read(path: Path) -> tuple[nx.MultiDiGraph, tuple[int, ...]]:
+        """The file's graph, and the identity of exactly the file read (``fstat`` of it)."""
         with open(path, "rb") as f:
+            identity = _identity(os.fstat(f.fileno()))
             if f.read(len(MAGIC)) != MAGIC:
                 raise StoreFileError(f"{path}: not a plangraph graph file")
             try:
@@ -167,30 +179,65 @@ class EmbeddedStore:
                 raise StoreFileError(f"{path}: damaged graph file ({exc})") from exc
         if not isinstance(data, dict) or not isinstance(data.get("graph"), nx.MultiDiGraph):
             raise StoreFileError(f"{path}: not a plangraph graph file")
-        return data["graph"]
+        return data["graph"], identity
 
     def _reindex(self) -> None:
-        idx = _Indexes()
-        with no_gc():
-            for key, props in self._g.nodes(data=True):
-                idx.add_node(key, props)
-            # ``idx.add_edge`` for every edge, inlined: a national graph has a million of them
-            counts, role_targets, roles = idx.edge_counts, idx.role_targets, frozenset(ROLE_TYPES)
-            for u, adjacent in self._g._succ.items():  # networkx's adjacency: u -> v -> type -> data
-                for v, types in adjacent.items():
-                    to_task = v[0] == "Task"
-                    for type in types:
-                        counts[type] += 1
-                        if to_task and type in roles:
-                            role_targets[(u, type)].add(v)
-        self._idx = idx
+        self._idx = _index(self._g)
 
-    def save(self) -> None:
-        """Write the graph to ``path`` atomically (no-op for an in-memory store)."""
+    # --- following the file --------------------------------------------------------------------
+    # Several processes may hold the same file: API workers, a ``plangraph load`` beside a running
+    # server. Writes take a lock on the file and start from what is on disk, so that no process
+    # writes over another's plans; readers pick up other processes' writes (``read_disk`` then
+    # ``adopt``, which the API runs on a timer, or ``reload_if_changed``).
+
+    def changed_on_disk(self) -> bool:
+        """True when another process has written the file since this store read or wrote it."""
+        if self.path is None or not self._write_lock.acquire(blocking=False):  # writing it ourselves
+            return False
+        try:
+            return _disk_identity(self.path) != self._identity
+        finally:
+            self._write_lock.release()
+
+    def read_disk(self) -> DiskGraph | None:
+        """The file as another process left it, read and indexed beside what this store serves
+        (seconds on a national graph, while reads go on); None when it has not changed."""
+        if self.path is None:
+            return None
+        with self._write_lock:
+            if _disk_identity(self.path) in (None, self._identity):
+                return None
+            graph, identity = self._read(self.path)
+            return DiskGraph(graph, _index(graph), identity)
+
+    def adopt(self, disk: DiskGraph) -> None:
+        """Serve the graph ``read_disk`` returned from now on (a swap: readers see old or new)."""
+        with self._write_lock, self._lock:
+            self._g, self._idx, self._identity = disk.graph, disk.indexes, disk.identity
+            self.generation += 1
+            self._rows.clear()
+        settle()
+
+    def reload_if_changed(self) -> bool:
+        disk = self.read_disk()
+        if disk is not None:
+            self.adopt(disk)
+        return disk is not None
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """This process's write lock and the file's lock (other processes), then the file's
+        latest state: a write starts from what is on disk, never from an older copy."""
+        with self._write_lock, _file_lock(self.path):
+            self.reload_if_changed()
+            yield
+
+    def _save(self) -> None:
+        """Write the graph to ``path`` atomically (no-op in memory); called within ``_writing``."""
         if self.path is None:
             return
-        with self._write_lock:
-            _atomic_write(self.path, self._g)
+        _atomic_write(self.path, self._g)
+        self._identity = _disk_identity(self.path)
 
     # --- writes ------------------------------------------------------------------------------
 
@@ -199,7 +246,7 @@ class EmbeddedStore:
 
     def replace_plans(self, plans: Iterable[PlanLike], progress: Progress | None = None) -> list[LoadResult]:
         results: list[LoadResult] = []
-        with self._write_lock:
+        with self._writing():
             try:
                 with no_gc():  # one pause for the whole batch, not a full collection per plan
                     for plan in plans:
@@ -209,18 +256,18 @@ class EmbeddedStore:
                             progress(result)
             finally:
                 if results:
-                    self.save()
+                    self._save()
                 settle()
         return results
 
     def delete_plan(self, plan_id: str) -> bool:
-        with self._write_lock:
+        with self._writing():
             with self._lock, no_gc():
                 found = bool(self._detach(plan_id)[0])
                 self.generation += found
                 self._rows.clear()
             if found:
-                self.save()
+                self._save()
         return found
 
     def _replace(self, recs: PlanRecords) -> LoadResult:
@@ -542,23 +589,37 @@ class EmbeddedStore:
         An agency's tasks are in its own jurisdiction (both belong to one plan), so ordering the
         agencies by jurisdiction orders their edges' places.
         """
-        types = [TYPE_OF_ROLE[r] for r in roles] if roles is not None else list(ROLE_TYPES)
+        types = tuple(TYPE_OF_ROLE[r] for r in roles) if roles is not None else ROLE_TYPES
         succ, node, targets = self._g._succ, self._g._node, self._idx.role_targets
         need = offset + limit
         with self._lock:
-            keys = [k for a in dict.fromkeys(agency_ids) for k in ((lb, a) for lb in AGENCY_LABELS) if k in node]
-            by_place: dict[str, list[NodeKey]] = defaultdict(list)
-            for k in keys:
-                by_place[node[k]["jurisdiction"]].append(k)
-            total = sum(len(targets.get((k, t), ())) for k in keys for t in types)
+            ids = tuple(agency_ids)
+            total, places = self._rows.get(("agencies by place", ids, types), self._agencies_by_place,
+                                           self.generation, ids, types)
             picked: list[tuple[str, Props, NodeKey, Props, Props]] = []
-            for place in sorted(by_place):
+            for keys in places:
                 if len(picked) >= need:
                     break
                 picked.extend((t, succ[u][v][t], u, node[u], node[v])
-                              for u in by_place[place] for t in types for v in targets.get((u, t), ()))
+                              for u in keys for t in types for v in targets.get((u, t), ()))
         page = heapq.nsmallest(need, picked, key=_assignment_order)[offset:]
         return total, [self._assignment_row(f) for f in page]
+
+    def _agencies_by_place(
+        self, _generation: int, agency_ids: tuple[str, ...], types: tuple[str, ...]
+    ) -> tuple[int, list[list[NodeKey]]]:
+        """Their edges in these roles in all, and the agencies grouped by place in place order.
+
+        Kept per store generation (``generation`` is part of the cache check): the same name asked
+        again ("科协" is 2,800 agencies) costs a look-up, not a walk of all of them.
+        """
+        node, targets = self._g._node, self._idx.role_targets
+        keys = [k for a in dict.fromkeys(agency_ids) for k in ((lb, a) for lb in AGENCY_LABELS) if k in node]
+        by_place: dict[str, list[NodeKey]] = defaultdict(list)
+        for k in keys:
+            by_place[node[k]["jurisdiction"]].append(k)
+        total = sum(len(targets.get((k, t), ())) for k in keys for t in types)
+        return total, [by_place[place] for place in sorted(by_place)]
 
     def _assignment_props(
         self, agency_ids: Sequence[str] | None, task_ids: Sequence[str] | None,
@@ -655,6 +716,59 @@ def _assignment_order(found: tuple[str, Props, NodeKey, Props, Props]) -> tuple[
     start, end = r.get("span_start"), r.get("span_end")
     span = (0, 0) if start is None or end is None else (int(start), int(end))
     return (task["jurisdiction"], task["action_seq"], task["seq"], _ROLE_RANK[t], span, a["id"])
+
+
+def _index(graph: nx.MultiDiGraph) -> _Indexes:
+    """The indexes of a whole graph (on open and on reload)."""
+    idx = _Indexes()
+    with no_gc():
+        for key, props in graph.nodes(data=True):
+            idx.add_node(key, props)
+        # ``idx.add_edge`` for every edge, inlined: a national graph has a million of them
+        counts, role_targets, roles = idx.edge_counts, idx.role_targets, frozenset(ROLE_TYPES)
+        for u, adjacent in graph._succ.items():  # networkx's adjacency: u -> v -> type -> data
+            for v, types in adjacent.items():
+                to_task = v[0] == "Task"
+                for type in types:
+                    counts[type] += 1
+                    if to_task and type in roles:
+                        role_targets[(u, type)].add(v)
+    return idx
+
+
+class DiskGraph(NamedTuple):
+    """A graph read from the file with its indexes, ready for ``EmbeddedStore.adopt``."""
+
+    graph: nx.MultiDiGraph
+    indexes: _Indexes
+    identity: tuple[int, ...]
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _disk_identity(path: Path) -> tuple[int, ...] | None:
+    try:
+        return _identity(os.stat(path))
+    except FileNotFoundError:
+        return None
+
+
+@contextmanager
+def _file_lock(path: Path | None) -> Iterator[None]:
+    """An exclusive lock on ``.<name>.lock`` beside the store file (``flock``: released by the
+    kernel when the process dies, so a killed writer never leaves it held)."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
 def _ignoring_plan(read: Callable[[str], list[Row]], jurisdiction: str) -> Callable[[Props | None], list[Row]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -17,12 +18,27 @@ def serve(
     db: Annotated[Path | None, typer.Option(help="Embedded store file; env PLANGRAPH_DB")] = None,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Server processes. Each holds the embedded graph in memory (about 1.4 GB for "
+                            "a national graph); a plan loaded through one is served by all within "
+                            "PLANGRAPH_FOLLOW_SECONDS.")] = 1,
 ) -> None:
     """Serve the query API (docs at /docs) on the stored graph."""
     import uvicorn
 
-    from plangraph.api.app import create_app
-    from plangraph.graph.store import open_store
+    from plangraph.graph.settings import StoreSettings
 
-    application = create_app(open_store(store, db))
-    uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
+    if workers == 1:
+        from plangraph.api.app import create_app
+        from plangraph.graph.store import open_store
+
+        application = create_app(open_store(store, db))
+        uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
+        return
+    # Worker processes build their own app from the environment: name the store there.
+    if store is not None:
+        os.environ["PLANGRAPH_STORE"] = store
+    if db is not None or (store or StoreSettings().plangraph_store) == "embedded":
+        os.environ["PLANGRAPH_DB"] = str(StoreSettings().db_path(db))
+    uvicorn.run("plangraph.api.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="info", access_log=False)

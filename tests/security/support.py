@@ -101,12 +101,14 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_server(db: Path, log: Path, env: dict[str, str] | None = None, timeout: float = 60) -> Server:
+def start_server(
+    db: Path, log: Path, env: dict[str, str] | None = None, timeout: float = 60, args: tuple[str, ...] = (),
+) -> Server:
     """``plangraph serve`` on a loopback port, stdout and stderr into ``log``; waits for /health."""
     port = free_port()
     full_env = {**os.environ, "PLANGRAPH_DB": str(db), **(env or {})}
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "plangraph", "serve", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "plangraph", "serve", "--port", str(port), *args],
                                 env=full_env, stdout=out, stderr=subprocess.STDOUT, cwd=db.parent)
     server = Server(proc, f"http://127.0.0.1:{port}", log)
     deadline = time.monotonic() + timeout

@@ -159,7 +159,7 @@ def _get_requests(spec: dict) -> list[str]:
 def test_reads_never_write(seeded_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = EmbeddedStore(seeded_db)
     writes: list[str] = []
-    for name in ("replace_plan", "replace_plans", "delete_plan", "save"):
+    for name in ("replace_plan", "replace_plans", "delete_plan", "_save"):
         monkeypatch.setattr(store, name, lambda *a, _n=name, **k: writes.append(_n))
     monkeypatch.setattr("plangraph.graph.embedded._atomic_write", lambda *a, **k: writes.append("_atomic_write"))
     before_file, before_stats = _fingerprint(seeded_db), store.stats()

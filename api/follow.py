@@ -1,0 +1,50 @@
+"""The API follows its store's file: plans that another process wrote there are served too.
+
+Why: ``plangraph serve --workers N`` runs N processes, each holding the graph in memory; a plan
+uploaded to one of them is written to the shared file, and ``plangraph load`` beside a running
+server writes it too. Each process looks at the file every ``PLANGRAPH_FOLLOW_SECONDS`` (a
+``stat``); when another process has written it, the new graph is read in a worker thread while
+requests go on, then swapped in under the app's write lock (a request sees the old graph or the
+new one, never both), and the derived indexes are rebuilt as at start-up.
+
+Only stores that keep a file (the embedded one) are followed: Neo4j is shared by nature.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import anyio
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+log = logging.getLogger(__name__)
+
+
+async def follow_store_file(app: FastAPI, seconds: float, warm_up: Callable[[FastAPI], None]) -> None:
+    """Forever: every ``seconds``, adopt the file's graph if another process changed it."""
+    store = app.state.store
+    while True:
+        await anyio.sleep(seconds)
+        try:
+            if not store.changed_on_disk():
+                continue
+            disk = await run_in_threadpool(store.read_disk)
+        except Exception:  # a damaged or half-visible file: keep serving what we have, try again
+            log.exception("reading the changed store file failed; still serving the graph in memory")
+            continue
+        if disk is None:
+            continue
+        lock = app.state.lock
+        await lock.acquire_write()
+        try:
+            store.adopt(disk)
+        finally:
+            lock.release_write()
+        log.info("store file changed on disk: now serving it (generation %s)", store.generation)
+        await run_in_threadpool(warm_up, app)
+
+
+def can_follow(store: object) -> bool:
+    return all(callable(getattr(store, name, None)) for name in ("changed_on_disk", "read_disk", "adopt"))
