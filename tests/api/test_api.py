@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from collections import Counter
 
 import httpx
@@ -43,6 +44,13 @@ def truth_titles(jurisdiction: str, names: set[str], role: str | None = None) ->
 def test_health(client: TestClient) -> None:
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["jurisdictions"] == len(SEED_PATHS)
+
+
+def test_health_says_warm_when_the_start_up_work_is_done(client: TestClient) -> None:
+    deadline = time.monotonic() + 30
+    while not client.get("/health").json()["warm"]:
+        assert time.monotonic() < deadline, "the warm-up did not finish within 30 s on five plans"
+        time.sleep(0.05)
 
 
 def test_tasks_an_agency_leads_in_one_jurisdiction(client: TestClient) -> None:

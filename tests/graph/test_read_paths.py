@@ -119,3 +119,11 @@ def test_a_reopened_file_answers_as_the_store_that_wrote_it(tmp_path: Path, plan
     for roles in ROLE_SETS:
         assert reopened.assignments_page(0, 40, agency_ids=ids, roles=roles) == written.assignments_page(
             0, 40, agency_ids=ids, roles=roles)
+
+
+def test_a_prewarmed_store_answers_as_a_cold_one(store: EmbeddedStore, plans: list[Plan]) -> None:
+    cold = EmbeddedStore()
+    cold.replace_plans(plans)
+    store.prewarm()
+    for place in (p.jurisdiction.name for p in plans):
+        assert _jurisdiction_reads(store, place) == _jurisdiction_reads(cold, place)
