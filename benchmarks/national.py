@@ -10,8 +10,9 @@ Prints a table and JSON (the figures of BENCHMARKS.md):
 - the HTTP API: ``plangraph serve --workers W`` started as a subprocess on a loopback port, then
   per question requests per second and p50/p99 latency at a fixed concurrency, over ``--places``
   jurisdictions per question (disjoint sets, so that one question does not warm another's rows):
-  first each place asked once ("cold": nothing of it made yet), then ``--seconds`` of steady load
-  rotating over them. The load comes from a separate process: ``wrk`` (Debian's package; C, one
+  first each place asked once (the first pass; with ``--no-prewarm`` nothing of it is made yet),
+  then ``--seconds`` of steady load rotating over them. The server is measured once /health says
+  it is warm on every worker. The load comes from a separate process: ``wrk`` (Debian's package; C, one
   thread, ``--concurrency`` keep-alive connections) when it is installed, else an asyncio httpx
   client (which needs about a core of its own, so it measures less than the server can do);
 - ``--soak S``: the issue-8 load test, the questions mixed for S seconds, throughput per 5 s and
@@ -259,7 +260,7 @@ def free_port() -> int:
 class Server:
     """``plangraph serve`` on a loopback port, its output in a log file."""
 
-    def __init__(self, db: Path | None, store: str, workdir: Path, workers: int = 1) -> None:
+    def __init__(self, db: Path | None, store: str, workdir: Path, workers: int = 1, prewarm: bool = True) -> None:
         self.port = free_port()
         self.base = f"http://{LOOPBACK}:{self.port}"
         args = ["serve", "--store", store, "--host", LOOPBACK, "--port", str(self.port), "--workers", str(workers)]
@@ -268,7 +269,8 @@ class Server:
         self.log_path = workdir / "serve.log"
         self._log = self.log_path.open("wb")
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(plangraph_cmd(*args), stdout=self._log, stderr=subprocess.STDOUT)
+        env = {**os.environ, "PLANGRAPH_PREWARM": "1" if prewarm else "0"}
+        self.proc = subprocess.Popen(plangraph_cmd(*args), stdout=self._log, stderr=subprocess.STDOUT, env=env)
 
     def wait_healthy(self, timeout: float = 300) -> float:
         import httpx
@@ -454,8 +456,8 @@ async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def api(db: Path | None, store: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
-    server = Server(db, store, workdir, args.serve_workers)
-    out: dict[str, Any] = {"serve_workers": args.serve_workers}
+    server = Server(db, store, workdir, args.serve_workers, prewarm=not args.no_prewarm)
+    out: dict[str, Any] = {"serve_workers": args.serve_workers, "prewarm": not args.no_prewarm}
     use_wrk = args.client == "wrk" or (args.client == "auto" and wrk_available())
     out["client"] = "wrk" if use_wrk else "httpx"
     try:
@@ -533,10 +535,10 @@ def table(report: dict[str, Any]) -> str:
     a = report.get("api")
     if a:
         lines.append(f"\nAPI (plangraph serve --workers {a['serve_workers']}; healthy {a['start_to_healthy_s']} s "
-                     f"after start, warm after {a.get('start_to_warm_s')} s; first name look-up {a['first_name_lookup_ms']} ms; RSS {a.get('server_rss_mb')} MB "
+                     f"after start, warm after {a.get('start_to_warm_s')} s, prewarm {a.get('prewarm')}; first name look-up {a['first_name_lookup_ms']} ms; RSS {a.get('server_rss_mb')} MB "
                      f"after the run; load from {a['client']})")
         lines.append(f"  {'question':<42}{'places':>7}{'c':>4}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>7}"
-                     f"{'sent':>7}{'| cold p50':>11}{'p99':>8}{'| c=1 p50':>10}{'p99':>8}")
+                     f"{'sent':>7}{'| 1st p50':>11}{'p99':>8}{'| c=1 p50':>10}{'p99':>8}")
         for name, q in a["questions"].items():
             one, cold = a["at_concurrency_1"][name], a["cold"][name]
             lines.append(f"  {name:<42}{a['places_per_question'][name]:>7}{q['concurrency']:>4}{q['rps']:>8}"
@@ -569,6 +571,8 @@ def main() -> None:
     ap.add_argument("--serve-workers", type=int, default=os.cpu_count() or 1, help="plangraph serve --workers")
     ap.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto",
                     help="load generator: wrk when installed (auto), or the asyncio httpx client")
+    ap.add_argument("--no-prewarm", action="store_true",
+                    help="serve with PLANGRAPH_PREWARM=0: rows made on first use, so the first pass is cold")
     ap.add_argument("--settle", type=float, default=2.0, help="seconds to wait after the server is warm")
     ap.add_argument("--soak", type=int, default=0, help="seconds of the mixed load test (issue 8); 0: none")
     ap.add_argument("--no-api", action="store_true")
