@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -48,10 +48,16 @@ def is_group(name: str) -> bool:
 
 def name_key(name: str, jurisdiction: str) -> str:
     """The part of a name that identifies the body within its plan."""
-    data = alias_data()
     key = name
     if jurisdiction and key.startswith(jurisdiction):
         key = key[len(jurisdiction) :]
+    return _key_without_place(key)
+
+
+@lru_cache(maxsize=1 << 16)  # pure; the same names ("县教育局") recur in every plan whatever its place
+def _key_without_place(key: str) -> str:
+    """``name_key`` of a name whose jurisdiction prefix is already removed."""
+    data = alias_data()
     for prefix in data.prefixes:
         if key.startswith(data.protected):
             break

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache, lru_cache
+from itertools import chain
 
 from plangraph.graph.kinds import classify
 from plangraph.graph.names import is_group as _is_group
@@ -69,9 +70,9 @@ class AgencyResolver:
 
     def __init__(self, jurisdiction: str) -> None:
         self.jurisdiction = jurisdiction
-        self.counts: Counter[str] = Counter()
-        self.lists: dict[str, set[int]] = {}  # key -> the lists it was written in
-        self.lists_added = 0
+        self.written: list[list[str]] = []  # every list added, as added
+        self.counts: Counter[str] = Counter()  # spelling -> times written, counted by resolve()
+        self._lists: dict[str, set[int]] | None = None  # see lists
         self._keys: dict[str, str] = {}  # spelling -> name_key, each computed once
 
     def key(self, name: str) -> str:
@@ -83,16 +84,30 @@ class AgencyResolver:
 
     def add_list(self, names: list[str]) -> None:
         """Names written in one list: they are distinct bodies."""
-        self.counts.update(names)
-        for key in {self.key(n) for n in names}:
-            self.lists.setdefault(key, set()).add(self.lists_added)
-        self.lists_added += 1
+        self.written.append(names)
+        self._lists = None
+
+    @property
+    def lists(self) -> dict[str, set[int]]:
+        """key -> the lists it was written in (by index), built when first asked: only keys that
+        may be one body need it, and most plans have few such pairs."""
+        if self._lists is None:
+            key = self.key
+            self._lists = {}
+            for index, names in enumerate(self.written):
+                for k in {key(n) for n in names}:
+                    self._lists.setdefault(k, set()).add(index)
+        return self._lists
 
     def resolve(self) -> dict[str, str]:
         """spelling -> canonical name, for every spelling added."""
+        self.counts = Counter(chain.from_iterable(self.written))
         clusters = self._clusters()
         canonical: dict[str, str] = {}
         for spellings in clusters:
+            if len(spellings) == 1:
+                canonical[spellings[0]] = spellings[0]
+                continue
             best = max(spellings, key=lambda s: (self.counts[s], self._has_prefix(s), len(s), s))
             for s in spellings:
                 canonical[s] = best
@@ -109,19 +124,40 @@ class AgencyResolver:
         if len(keys) > MAX_FUZZY_KEYS:
             return [list(by_key[k]) for k in keys]
         merged: list[list[str]] = []
-        owners: list[list[str]] = []
+        cluster_of: dict[str, int] = {}  # key -> index into merged
+        near: dict[tuple[object, ...], list[str]] = {}  # see _near_keys
         for key in keys:
-            for i, group_keys in enumerate(owners):
-                if any(self._mergeable(key, other) for other in group_keys):
-                    group_keys.append(key)
-                    merged[i].extend(by_key[key])
-                    break
-            else:
-                owners.append([key])
+            found = self._first_cluster(key, near, cluster_of)
+            if found is None:
+                cluster_of[key] = len(merged)
                 merged.append(list(by_key[key]))
+            else:
+                cluster_of[key] = found
+                merged[found].extend(by_key[key])
+            if not is_group(key):  # a group reference is never merged: no other key needs it
+                for bucket in _near_keys(key):
+                    near.setdefault(bucket, []).append(key)
         return merged
+
+    def _first_cluster(self, key: str, near: dict[tuple[object, ...], list[str]], cluster_of: dict[str, int]) -> int | None:
+        """The earliest cluster holding a key that ``key`` is one body with, or None.
+
+        Only keys sharing a bucket with ``key`` can be (see ``_near_keys``), so only those are
+        compared: a plan's few dozen keys need a few comparisons each instead of all pairs.
+        """
+        if is_group(key):
+            return None
+        candidates = {other for bucket in _near_keys(key) for other in near.get(bucket, ())}
+        found = [cluster_of[other] for other in candidates if self._mergeable(key, other)]
+        return min(found) if found else None
 
     def _mergeable(self, a: str, b: str) -> bool:
         if not _same_body(a, b) or is_group(a) or is_group(b):
             return False
         return self.lists.get(a, set()).isdisjoint(self.lists.get(b, set()))
+
+
+def _near_keys(key: str) -> tuple[tuple[object, ...], ...]:
+    """Buckets such that two different keys ``_same_body`` judges one body share one: a slip of the
+    pen keeps the length, and an abbreviation keeps the first and last character."""
+    return (("length", len(key)), ("ends", key[:1], key[-1:]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from plangraph.graph.model import Role
 
@@ -23,6 +24,9 @@ OPENER_OF = {v: k for k, v in OPENERS.items()}
 BRACKET = re.compile(r"[（〔(\[）〕)\]]")
 SEGMENT_STOP = re.compile(r"[（〔(\[）〕)\]，；,;]")
 NAME_STOP = re.compile(r"[（〔(\[）〕)\]、,，]")
+# The same separators without the brackets: text with no bracket in it is split at C speed.
+SEGMENT_SEPARATOR = re.compile(r"[，；,;]")
+NAME_SEPARATOR = re.compile(r"[、,，]")
 FILLER = re.compile(r"^(?:由|和|及|以及)")
 ROLE_WORDS = re.compile(r"牵头|配合|负责|职责分工|责任单位|责任部门|协办|参与单位")
 # The words that open a labelled list ("牵头单位：", "配合部门："); also how a clause line starts.
@@ -78,9 +82,10 @@ def find_trailing_clause(text: str) -> Clause | None:
 
 def unclosed_clause(text: str) -> int | None:
     """Where a bracket opens a clause that is never closed ("…（A牵头，B等单位配合" with its "）"
-    lost), or None: an opening bracket without a match, role words after it before the next one."""
-    if not ROLE_WORDS.search(text):  # no role word anywhere: none after any bracket either
-        return None
+    lost), or None: an opening bracket without a match, role words after it before the next one.
+
+    Role words are only looked for after unmatched brackets: most paragraphs have none, so their
+    text is scanned once, for brackets."""
     opens: list[int] = []  # every opening bracket, in order
     unmatched: list[int] = []  # indices into `opens` still open
     for m in BRACKET.finditer(text):
@@ -100,21 +105,29 @@ def parse_clause(inner: str, offset: int, whole: tuple[int, int] | None = None) 
     """Read the text inside a clause's brackets (or a run of clause lines) starting at ``offset``."""
     start, end = whole or (offset, offset + len(inner))
     clause = Clause(start=start, end=end, text="")
-    segments = list(_segments(inner))
+    segments = _segments(inner)
     if len(segments) == 1 and LABEL.match(segments[0][0]) and segments[0][0].startswith("牵头"):
         clause.action_lead = True
-    tagged = [_tag(seg, pos) for seg, pos in segments]
-    roles = _assign_roles(tagged, clause)
-    for (body, body_pos, _mark), role in zip(tagged, roles):
-        for name, pos in _names(body):
-            clause.names.append(NameAt(role, name, offset + body_pos + pos, offset + body_pos + pos + len(name)))
-    _drop_repeats(clause)
+    read = [_read_segment(seg) for seg, _ in segments]
+    roles = _assign_roles([mark for mark, _ in read], clause)
+    seen: dict[Role, set[str]] = {}  # a name repeated in a role ("县工信局、县工信局") counts once
+    for (_, segment_pos), (_, names), role in zip(segments, read, roles):
+        seen_in_role = seen.setdefault(role, set())
+        for name, pos in names:
+            if name in seen_in_role:
+                continue
+            seen_in_role.add(name)
+            start = offset + segment_pos + pos
+            clause.names.append(NameAt(role, name, start, start + len(name)))
     return clause
 
 
-def _split_top_level(text: str, stops: re.Pattern[str]) -> list[tuple[str, int]]:
+def _split_top_level(text: str, stops: re.Pattern[str], separators: re.Pattern[str]) -> list[tuple[str, int]]:
     """Pieces of ``text`` between separators that stand outside brackets (各乡镇（街道） stays
-    whole), each with its position; ``stops`` matches the brackets and the separators."""
+    whole), each with its position; ``stops`` matches the brackets and the separators,
+    ``separators`` the separators alone (most clauses hold no bracket: a plain split then)."""
+    if BRACKET.search(text) is None:
+        return _split_plain(text, separators)
     parts: list[tuple[str, int]] = []
     depth = 0
     begin = 0
@@ -131,25 +144,52 @@ def _split_top_level(text: str, stops: re.Pattern[str]) -> list[tuple[str, int]]
     return parts
 
 
+def _split_plain(text: str, separators: re.Pattern[str]) -> list[tuple[str, int]]:
+    """``text`` split at every separator (each one character), each piece with its position."""
+    parts: list[tuple[str, int]] = []
+    begin = 0
+    for piece in separators.split(text):
+        parts.append((piece, begin))
+        begin += len(piece) + 1
+    return parts
+
+
 def _segments(inner: str) -> list[tuple[str, int]]:
     """Split at top-level "，" / "；"."""
-    return [(seg, pos) for seg, pos in _split_top_level(inner, SEGMENT_STOP) if seg.strip()]
+    return [(seg, pos) for seg, pos in _split_top_level(inner, SEGMENT_STOP, SEGMENT_SEPARATOR) if seg.strip()]
 
 
-def _tag(segment: str, pos: int) -> tuple[str, int, str | None]:
-    """(body, body position, mark) where mark is a label role, an end-mark kind, or None."""
+@lru_cache(maxsize=1 << 14)  # pure; segments ("县科协牵头", "县教育局、县妇联等单位配合") recur
+def _read_segment(segment: str) -> tuple[str | None, tuple[tuple[str, int], ...]]:
+    """A segment's mark (a label role, an end-mark kind, or None) and the names in its list, each
+    with its position in the segment."""
+    start, end, mark = _mark(segment)
+    return mark, tuple((name, start + pos) for name, pos in _names(segment[start:end]))
+
+
+def _mark(segment: str) -> tuple[int, int, str | None]:
+    """Where a segment's list of names starts and ends, and the label role or end mark around it."""
     label = LABEL.match(segment)
     if label:
-        return segment[label.end() :], pos + label.end(), LABEL_ROLE[label.group(1)]
+        return label.end(), len(segment), LABEL_ROLE[label.group(1)]
+    last_item = segment.rfind("、") + 1  # no mark holds a "、": it stands in the list's last item
+    end_mark = _end_mark(segment[last_item:])
+    if end_mark is None:
+        return 0, len(segment), None
+    return 0, last_item + end_mark[0], end_mark[1]
+
+
+@lru_cache(maxsize=1 << 14)  # pure; last items ("县人社局等单位配合") recur far more than whole lists
+def _end_mark(item: str) -> tuple[int, str] | None:
+    """Where the first of END_MARKS that closes ``item`` starts, and its kind; None if none does."""
     for pattern, kind in END_MARKS:
-        m = pattern.search(segment)
+        m = pattern.search(item)
         if m:
-            return segment[: m.start()], pos, kind
-    return segment, pos, None
+            return m.start(), kind
+    return None
 
 
-def _assign_roles(tagged: list[tuple[str, int, str | None]], clause: Clause) -> list[Role]:
-    marks = [mark for _, _, mark in tagged]
+def _assign_roles(marks: list[str | None], clause: Clause) -> list[Role]:
     explicit = {"lead", "support"}
     if any(m in explicit for m in marks):
         roles: list[Role] = []
@@ -166,21 +206,27 @@ def _assign_roles(tagged: list[tuple[str, int, str | None]], clause: Clause) -> 
                     clause.warnings.append(f"unmarked list in clause read as {role}")
                 roles.append(role)
         return roles
-    if len(tagged) >= 2:  # 〔A、B，C、D按职责分工负责〕: the "，" splits leads from supporters
-        return ["lead"] + ["support"] * (len(tagged) - 1)
-    return ["responsible"] * len(tagged)
+    if len(marks) >= 2:  # 〔A、B，C、D按职责分工负责〕: the "，" splits leads from supporters
+        return ["lead"] + ["support"] * (len(marks) - 1)
+    return ["responsible"] * len(marks)
 
 
 def _names(body: str) -> list[tuple[str, int]]:
     """Names in a "、"-separated list with their positions; filler words removed."""
-    return [name for raw, pos in _split_top_level(body, NAME_STOP) for name in _clean_name(raw, pos)]
+    names: list[tuple[str, int]] = []
+    for raw, pos in _split_top_level(body, NAME_STOP, NAME_SEPARATOR):
+        cleaned = _clean_name(raw)
+        if cleaned is not None:
+            names.append((cleaned[0], pos + cleaned[1]))
+    return names
 
 
-def _clean_name(raw: str, pos: int) -> list[tuple[str, int]]:
+@lru_cache(maxsize=1 << 16)  # pure; a plan writes a few dozen names hundreds of times
+def _clean_name(raw: str) -> tuple[str, int] | None:
+    """The name in a raw list item and where in the item it starts; None for no name."""
     name = raw
-    lead = len(name) - len(name.lstrip())
+    pos = len(name) - len(name.lstrip())
     name = name.strip()
-    pos += lead
     name = TRAILING_ETC.sub("", name)
     prefix = FILLER.match(name)
     if prefix:
@@ -188,32 +234,25 @@ def _clean_name(raw: str, pos: int) -> list[tuple[str, int]]:
         pos += prefix.end()
     name = name.strip()
     if len(name) < 2:
-        return []
-    return [(name, pos)]
-
-
-def _drop_repeats(clause: Clause) -> None:
-    """A name repeated within one list ("县工信局、县工信局") counts once."""
-    seen: set[tuple[Role, str]] = set()
-    kept: list[NameAt] = []
-    for entry in clause.names:
-        key = (entry.role, entry.name)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(entry)
-    clause.names = kept
+        return None
+    return name, pos
 
 
 def _matching_open(text: str, close_at: int) -> int | None:
+    """The opening bracket that the bracket at ``close_at`` closes, or None.
+
+    The brackets are walked backwards from ``close_at``, by scanning the reversed text, so the scan
+    stops at the matching bracket instead of first finding every bracket of a long paragraph.
+    """
     opener = OPENER_OF[text[close_at]]
     depth = 0
-    for m in reversed(list(BRACKET.finditer(text, 0, close_at + 1))):
+    backwards = text[close_at::-1]  # backwards[i] is text[close_at - i]
+    for m in BRACKET.finditer(backwards):
         ch = m.group()
         if ch in CLOSERS:
             depth += 1
         else:
             depth -= 1
             if depth == 0:
-                return m.start() if ch == opener or (ch in "（(" and opener in "（(") else None
+                return close_at - m.start() if ch == opener or (ch in "（(" and opener in "（(") else None
     return None

@@ -8,6 +8,7 @@ from the "时期沁源县" a naive pattern would take.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 
 from plangraph.graph.model import Jurisdiction
@@ -23,6 +24,7 @@ SCANNED = 20000  # the jurisdiction is named near the top: only this much text i
 # What may follow a SUBJECT match (its lookahead), as plain strings to find at C speed.
 SUBJECT_FOLLOWERS = ("全民科学素质", "人民政府", "实施全民", "“十四五”全民")
 SUBJECT_BODY = (2, 8)  # the lengths SUBJECT's body may have
+OWN_LEVEL = re.compile("[我全本]([县市区])")  # "我县", "全县", "本县": how a plan names its own level
 
 
 def _subject_matches(text: str) -> list[re.Match[str]]:
@@ -77,8 +79,8 @@ def find_jurisdiction(text: str) -> Jurisdiction | None:
 
 def _own_level(text: str) -> str | None:
     """The suffix a plan uses for itself: 县 in "我县"/"全县"/"本县", 市 in "我市"…"""
-    counts = {c: len(re.findall(f"[我全本]{c}", text)) for c in "县市区"}
-    best = max(counts, key=lambda c: counts[c])
+    counts = Counter(OWN_LEVEL.findall(text))  # one pass for the three levels
+    best = max("县市区", key=lambda c: counts[c])
     return best if counts[best] else None
 
 

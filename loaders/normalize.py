@@ -6,15 +6,18 @@ spelling of each of those, while every span it reports must still point into the
 has it. So `normalize` returns the normalised text *and* `offsets`, where ``offsets[i]`` is the
 index in ``raw`` of ``text[i]`` and ``offsets[-1] == len(raw)``.
 
-Most characters map one to one (a ``str.translate`` table built once); only the rare characters
-that are dropped (control characters), expanded (enclosed numbers such as "⑴" -> "（1）") or
-merged ("\\r\\n" -> "\\n") touch the offset map, so normalising a 30 KB plan takes about a millisecond.
+Most characters map one to one (a table built once); only the rare characters that are dropped
+(control characters), expanded (enclosed numbers such as "⑴" -> "（1）") or merged ("\\r\\n" ->
+"\\n") touch the offset map. A plan is nearly all Chinese characters and punctuation that map to
+themselves, so one regex pass first lists the few other characters present; only those are
+replaced, and a text without dropped or expanded ones gets the identity offset map at once.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,6 +48,11 @@ _EXPANDED_RANGES: tuple[tuple[int, int], ...] = (
     (0x1F100, 0x1F1FF),
 )
 
+# Characters that map to themselves and make up most of a plan (CJK ideographs, Chinese
+# punctuation, ASCII letters and digits, blank and newline): text is scanned past them at C speed.
+# `_tables` checks that none of them is mapped.
+_PLAIN = "\u4e00-\u9fff，。、；：（）“”《》—0-9A-Za-z \n"
+
 # Code point ranges that hold no compatibility mappings (CJK ideographs, Hangul, surrogates,
 # private use); skipping them makes building the table three times faster.
 _NO_MAPPINGS: tuple[tuple[int, int], ...] = (
@@ -64,10 +72,12 @@ class _Tables:
     translate: dict[int, str | None]  # the full per-character mapping for str.translate
     expand: dict[str, str]  # characters mapped to more than one character
     special: re.Pattern[str]  # "\r" or a character that is dropped or expanded
-    # The same mapping as a list indexed by code point for the Basic Multilingual Plane (unmapped
-    # characters map to themselves): str.translate looks a list up without the KeyError a dict
-    # raises for every unmapped character, which makes it 2-3x faster on Chinese text.
-    bmp: list[str | None]
+    special_chars: frozenset[str]  # the characters `special` matches
+    replace: dict[str, str]  # `translate` by character, a dropped one mapped to ""
+    # Whether replacing the characters one after another equals translating: no replacement
+    # holds a character that is itself replaced (else `str.translate` is used).
+    replace_in_turn: bool
+    plain: re.Pattern[str]  # runs of characters of _PLAIN
 
 
 def _full_width(s: str) -> str:
@@ -132,22 +142,36 @@ def _tables() -> _Tables:
     dropped = _dropped()
     table.update({ord(c): None for c in dropped})
     table.update({ord(c): s for c, s in many.items()})
-    special = re.compile(_char_class(["\r", *dropped, *many]))
-    bmp: list[str | None] = [chr(cp) for cp in range(BMP_END)]
-    for cp, mapped in table.items():
-        if cp < BMP_END:
-            bmp[cp] = mapped
-    return _Tables(translate=table, expand=many, special=special, bmp=bmp)
+    special_chars = frozenset(["\r", *dropped, *many])
+    replace = {chr(cp): mapped or "" for cp, mapped in table.items()}
+    plain = re.compile(f"[{_PLAIN}]")
+    if any(plain.match(ch) for ch in replace):
+        raise AssertionError("a character of _PLAIN is mapped")  # a bug in _PLAIN, never the user's
+    return _Tables(
+        translate=table,
+        expand=many,
+        special=re.compile(_char_class(sorted(special_chars))),
+        special_chars=special_chars,
+        replace=replace,
+        replace_in_turn=not any(ch in replace for mapped in replace.values() for ch in mapped),
+        plain=re.compile(f"[{_PLAIN}]+"),
+    )
 
 
-BMP_END = 0x10000
+def _present(raw: str, tables: _Tables) -> set[str]:
+    """The characters of ``raw`` outside _PLAIN: the only ones that may need mapping."""
+    return set(tables.plain.sub("", raw))
 
 
-def _translate(text: str, tables: _Tables) -> str:
-    """``text.translate(tables.translate)``, through the faster list table when it can be used."""
-    if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):  # no character beyond the BMP
-        return text.translate(tables.bmp)
-    return text.translate(tables.translate)
+def _translate(text: str, tables: _Tables, present: set[str]) -> str:
+    """``text.translate(tables.translate)``, ``present`` holding every character of ``text`` that
+    may be mapped: a plan holds a handful of them, and replacing each is far cheaper than
+    translating every character."""
+    if not tables.replace_in_turn:
+        return text.translate(tables.translate)
+    for ch in present.intersection(tables.replace):
+        text = text.replace(ch, tables.replace[ch])
+    return text
 
 
 @cache
@@ -155,8 +179,11 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-def _offsets(raw: str, tables: _Tables) -> list[int]:
-    """The offset map for ``raw.replace("\\r\\n", "\\n").translate(tables.translate)``."""
+def _offsets(raw: str, tables: _Tables, present: set[str]) -> Sequence[int]:
+    """The offset map for ``raw.replace("\\r\\n", "\\n").translate(tables.translate)``, ``present``
+    holding every character of ``raw`` that may be special."""
+    if tables.special_chars.isdisjoint(present):  # one to one: the identity
+        return range(len(raw) + 1)
     offsets: list[int] = []
     pos = 0
     for m in tables.special.finditer(raw):
@@ -207,9 +234,17 @@ def normalize(raw: str) -> tuple[str, list[int]]:
     "﹝﹞" -> "〔〕", "⑴" -> "（1）"); the punctuation ( ) , : ; ! ? always comes out full-width;
     "." stays "."; traditional characters become simplified.
     """
+    text, offsets = normalize_map(raw)
+    return text, list(offsets)
+
+
+def normalize_map(raw: str) -> tuple[str, Sequence[int]]:
+    """`normalize`, but an offset map that is the identity (most plans: no line ending or
+    character changed length) comes as a ``range``: no list of a number per character is built."""
     tables = _tables()
-    offsets = _offsets(raw, tables)
-    text = _translate(raw.replace("\r\n", "\n"), tables)
+    present = _present(raw, tables)
+    offsets = _offsets(raw, tables, present)
+    text = _translate(raw.replace("\r\n", "\n"), tables, present)
     text = to_simplified(text)
     if len(text) + 1 != len(offsets):  # a broken invariant is a bug here, never the user's
         raise AssertionError(f"offset map out of step: {len(text) + 1} != {len(offsets)}")

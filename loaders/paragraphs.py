@@ -10,6 +10,7 @@ offset in the normalised text so that spans can be mapped back to the source.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .clauses import LABEL_WORDS
@@ -34,6 +35,7 @@ ENDS_PARAGRAPH = re.compile(r"[。！？；：）〕」』”]\s*$")
 PAGE_NUMBER = re.compile(r"^(?:[-—－]\s*\d{1,4}\s*[-—－]|第\s*\d{1,4}\s*页(?:\s*/?\s*共\s*\d+\s*页)?|\d{1,4})$")
 # Conversion artefacts that are not text of the plan (Word bookmarks, markdown emphasis).
 ARTEFACT = re.compile(r"\[bookmark[:：][^\[\]]*\]|\*\*")  # [^\[\]]: an unclosed one is scanned once
+ARTEFACT_STARTS = ("[bookmark", "**")  # how every ARTEFACT match starts: found at C speed, or none
 SHORT_FRAGMENT = 2
 MIN_INDENT = 2  # leading blanks that mark a paragraph's first line
 INDENTED_SHARE = 0.5  # see uses_indent
@@ -45,10 +47,14 @@ WRAPPED_SHARE = 0.3
 
 @dataclass
 class Paragraph:
-    """A paragraph's text and, per character, its offset in the normalised text."""
+    """A paragraph's text and, per character, its offset in the normalised text.
+
+    ``offsets`` is a ``range`` when the paragraph is one unbroken run of the text (most are: one
+    line), so that no list of thousands of numbers is built for a plan; a list otherwise.
+    """
 
     text: str
-    offsets: list[int] = field(repr=False)
+    offsets: Sequence[int] = field(repr=False)
 
     @property
     def start(self) -> int:
@@ -62,24 +68,26 @@ class Paragraph:
 @dataclass
 class Line:
     text: str
-    offsets: list[int]
+    offsets: Sequence[int]  # a range unless artefacts were cut out of the line
     indented: bool = False
+    ends_sentence: bool = False  # ENDS_PARAGRAPH matches: asked of most lines twice, read once
 
 
 def split_lines(text: str) -> list[Line]:
     """Non-empty lines, stripped of blanks and conversion artefacts, with their offsets."""
     lines: list[Line] = []
     pos = 0
+    artefacts = any(start in text for start in ARTEFACT_STARTS)  # if none, no line is searched
     for raw_line in text.split("\n"):
-        line = _clean_line(raw_line, pos)
+        line = _clean_line(raw_line, pos, artefacts)
         if line is not None:
             lines.append(line)
         pos += len(raw_line) + 1
     return lines
 
 
-def _clean_line(raw_line: str, pos: int) -> Line | None:
-    if ARTEFACT.search(raw_line):
+def _clean_line(raw_line: str, pos: int, artefacts: bool = True) -> Line | None:
+    if artefacts and ARTEFACT.search(raw_line):
         pieces = ARTEFACT.split(raw_line)
         starts = [0] + [m.end() for m in ARTEFACT.finditer(raw_line)]
         text = "".join(pieces)
@@ -92,9 +100,11 @@ def _clean_line(raw_line: str, pos: int) -> Line | None:
         return None
     lead = len(text) - len(text.lstrip())
     indented = lead >= MIN_INDENT
+    # the line is stripped of blanks, so only its last character can start a match
+    ends = ENDS_PARAGRAPH.search(stripped, len(stripped) - 1) is not None
     if offsets is None:
-        return Line(stripped, list(range(pos + lead, pos + lead + len(stripped))), indented)
-    return Line(stripped, offsets[lead : lead + len(stripped)], indented)
+        return Line(stripped, range(pos + lead, pos + lead + len(stripped)), indented, ends)
+    return Line(stripped, offsets[lead : lead + len(stripped)], indented, ends)
 
 
 @dataclass(frozen=True)
@@ -108,7 +118,7 @@ class Layout:
 
 def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> list[Paragraph]:
     """Glue broken lines back into paragraphs; drop page numbers and page-break fragments."""
-    paragraphs: list[Paragraph] = []
+    runs: list[list[Line]] = []  # the lines of each paragraph
     previous: Line | None = None
     layout = read_layout(lines)
     for line in lines:
@@ -118,19 +128,25 @@ def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> lis
             if warnings is not None:
                 warnings.append(f"dropped a page-break fragment {line.text!r} after {previous.text[-12:]!r}")
             continue
-        if paragraphs and previous is not None and _continues(previous, line, layout):
-            paragraphs[-1].text += line.text
-            paragraphs[-1].offsets.extend(line.offsets)
+        if runs and previous is not None and _continues(previous, line, layout):
+            runs[-1].append(line)
         else:
-            paragraphs.append(Paragraph(line.text, list(line.offsets)))
+            runs.append([line])
         previous = line
-    return paragraphs
+    return [_paragraph(run) for run in runs]
+
+
+def _paragraph(lines: list[Line]) -> Paragraph:
+    """One paragraph of its lines; a single line's offsets are shared, not copied (nor changed)."""
+    if len(lines) == 1:
+        return Paragraph(lines[0].text, lines[0].offsets)
+    return Paragraph("".join(line.text for line in lines), [o for line in lines for o in line.offsets])
 
 
 def read_layout(lines: list[Line]) -> Layout:
     """Indented first lines: judged on lines after a finished sentence, mostly indented where the
     indent marks paragraphs. Wrapped: many lines exactly as long as the longest ones."""
-    after_sentence = [b for a, b in zip(lines, lines[1:]) if ENDS_PARAGRAPH.search(a.text)]
+    after_sentence = [b for a, b in zip(lines, lines[1:]) if a.ends_sentence]
     indented = sum(line.indented for line in after_sentence)
     by_indent = indented >= MIN_INDENTED_LINES and indented >= INDENTED_SHARE * len(after_sentence)
     lengths = sorted(len(line.text) for line in lines) or [0]
@@ -154,14 +170,14 @@ def _continues(previous: Line, line: Line, layout: Layout) -> bool:
     if layout.wrapped:
         short = len(previous.text) < SHORT_LINE * layout.full
         if layout.by_indent:
-            return not (starts and (short or ENDS_PARAGRAPH.search(previous.text)))
-        return not (short or (starts and ENDS_PARAGRAPH.search(previous.text)))
+            return not (starts and (short or previous.ends_sentence))
+        return not (short or (starts and previous.ends_sentence))
     if starts or LABEL_LINE.match(previous.text):  # a label line of a text file stands alone
         return False
-    return not ENDS_PARAGRAPH.search(previous.text)
+    return not previous.ends_sentence
 
 
 def _is_page_fragment(line: Line, previous: Line) -> bool:
     """A one- or two-character line repeating the end of the line before it (a PDF page break)."""
     text = line.text
-    return len(text) <= SHORT_FRAGMENT and not ENDS_PARAGRAPH.search(text) and previous.text.endswith(text)
+    return len(text) <= SHORT_FRAGMENT and not line.ends_sentence and previous.text.endswith(text)

@@ -12,11 +12,12 @@ import re
 from pathlib import Path
 
 from plangraph.graph.model import (
+    ROLES,
     Action,
     Agency,
     Group,
-    Mention,
     Plan,
+    Role,
     Source,
     Task,
     agency_id,
@@ -28,7 +29,7 @@ from .errors import PlanError
 from .jurisdiction import find_jurisdiction, find_period, find_target
 from .outline import ActionDraft, ClauseAt, TaskDraft, find_actions
 from .paragraphs import Paragraph, join_paragraphs, split_lines
-from .read import SourceText, read_bytes, read_source
+from .read import SourceText, read_bytes, read_file
 
 MEMBER_LIST = re.compile(r"^成\s*员\s*：")
 MEMBER_SUFFIX = re.compile(r"(?:主要)?(?:负责人|负责同志|乡镇长|主任|局长|部长)$")
@@ -39,8 +40,9 @@ OFFICE = re.compile(r"办公室设在([\u4e00-\u9fff（）]{2,20}?)(?:[，。,]|
 def parse_file(path: str | Path) -> Plan:
     """Read one plan file; raise ``PlanError`` naming the file when it is not a readable plan."""
     path = Path(path)
-    source = read_source(path)
-    return parse_source(source, path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+    data = read_file(path)  # once: the text and the checksum come from the same bytes
+    source = read_bytes(data, str(path))
+    return parse_source(source, path.name, hashlib.sha256(data).hexdigest())
 
 
 def parse_bytes(data: bytes, name: str) -> Plan:
@@ -85,6 +87,7 @@ class _PlanBuilder:
         self.warnings = warnings
         self.resolver = AgencyResolver(jurisdiction)
         self.canonical: dict[str, str] = {}
+        self._ids: dict[str, str] = {}  # spelling -> agency id, once ``canonical`` is final
 
     def build_actions(self, drafts: list[ActionDraft], members: list[tuple[str, int, int, Paragraph]]) -> list[Action]:
         for draft in drafts:
@@ -93,54 +96,68 @@ class _PlanBuilder:
         if members:
             self.resolver.add_list([m[0] for m in members])
         self.canonical = self.resolver.resolve()
+        self._ids.clear()
         return [self._action(d) for d in drafts]
 
     def _span(self, par: Paragraph, start: int, end: int) -> tuple[int, int]:
         return self.source.raw_span(par.offsets[start], par.offsets[end - 1] + 1)
 
-    def _mention(self, par: Paragraph, name: str, start: int, end: int) -> Mention:
-        return Mention(name=name, agency_id=self.agency_id(name), span=self._span(par, start, end))
+    def _mentions(self, at: ClauseAt) -> list[tuple[Role, dict[str, object]]]:
+        """Every name a clause gives, with its role: the spelling, its agency and its raw span.
+
+        Each mention is the fields of a ``Mention``: the task or action validating its lists builds
+        them all in one call, cheaper than a model built apiece.
+        """
+        offsets = at.paragraph.offsets
+        raw_span = self.source.raw_span
+        return [
+            (n.role, {"name": n.name, "agency_id": self.agency_id(n.name), "span": raw_span(offsets[n.start], offsets[n.end - 1] + 1)})
+            for n in at.clause.names
+        ]
 
     def agency_id(self, spelling: str) -> str:
-        return agency_id(self.jurisdiction, self.canonical.get(spelling, spelling))
+        """The id of the agency a spelling names, remembered: a plan writes each name many times."""
+        found = self._ids.get(spelling)
+        if found is None:
+            found = self._ids[spelling] = agency_id(self.jurisdiction, self.canonical.get(spelling, spelling))
+        return found
 
     def _action(self, draft: ActionDraft) -> Action:
-        leads = [
-            self._mention(c.paragraph, n.name, n.start, n.end)
-            for c in draft.lead_clauses
-            for n in c.clause.names
-        ]
+        leads = [mention for c in draft.lead_clauses for _, mention in self._mentions(c)]
         last = draft.tasks[-1].paragraphs[-1] if draft.tasks else (draft.intro[-1] if draft.intro else draft.heading)
         span = self.source.raw_span(draft.heading.start, _end_of(draft, last))
         tasks = [self._task(draft, i + 1, t) for i, t in enumerate(draft.tasks)]
         return Action(seq=draft.seq, part=draft.part, key=draft.key, title=draft.title, span=span, leads=leads, tasks=tasks)
 
     def _task(self, action: ActionDraft, seq: int, draft: TaskDraft) -> Task:
+        """One model built from finished lists (appending to a new task's default lists would
+        first deep-copy each default)."""
         first = draft.paragraphs[0]
-        end = draft.end()
-        task = Task(
-            seq=seq,
-            title=draft.title,
-            text="".join(p.text for p in draft.paragraphs),
-            span=self.source.raw_span(first.start, end),
-            shared_clause=draft.shared_clause,
-        )
-        self._apply_clauses(task, draft.clauses)
-        return task
-
-    def _apply_clauses(self, task: Task, clauses: list[ClauseAt]) -> None:
+        mentions: dict[Role, list[dict[str, object]]] = {role: [] for role in ROLES}
         texts: list[str] = []
         spans: list[tuple[int, int]] = []
-        for c in clauses:
+        for c in draft.clauses:
             clause = c.clause
             texts.append(c.paragraph.text[clause.start : clause.end])
             spans.append(self._span(c.paragraph, clause.start, clause.end))
-            self.warnings.extend(f"{task.title}: {w}" for w in clause.warnings)
-            for n in clause.names:
-                getattr(task, n.role).append(self._mention(c.paragraph, n.name, n.start, n.end))
+            if clause.warnings:
+                self.warnings.extend(f"{draft.title}: {w}" for w in clause.warnings)
+            for role, mention in self._mentions(c):
+                mentions[role].append(mention)
+        # as when they were assigned after construction, clause and clause_span are set only when
+        # there is a clause
+        found: dict[str, object] = {}
         if texts:
-            task.clause = "\n".join(texts)
-            task.clause_span = (min(s for s, _ in spans), max(e for _, e in spans))
+            found = {"clause": "\n".join(texts), "clause_span": (min(s for s, _ in spans), max(e for _, e in spans))}
+        return Task(
+            seq=seq,
+            title=draft.title,
+            text="".join(p.text for p in draft.paragraphs),
+            span=self.source.raw_span(first.start, draft.end()),
+            shared_clause=draft.shared_clause,
+            **found,
+            **mentions,
+        )
 
     def agencies(self) -> list[Agency]:
         spellings: dict[str, list[str]] = {}
@@ -154,10 +171,10 @@ class _PlanBuilder:
     def groups(self, members: list[tuple[str, int, int, Paragraph]], paragraphs: list[Paragraph]) -> list[Group]:
         groups: list[Group] = []
         member_ids = list(dict.fromkeys(self.agency_id(m[0]) for m in members))
-        for agency in self.agencies():
-            if agency.is_group:
-                linked = member_ids if "成员单位" in agency.name else []
-                groups.append(Group(name=agency.name, agency_id=agency.id, members=linked))
+        for name in sorted(set(self.canonical.values())):  # the agencies' names, as agencies() has them
+            if is_group(name):
+                linked = member_ids if "成员单位" in name else []
+                groups.append(Group(name=name, agency_id=agency_id(self.jurisdiction, name), members=linked))
         if members:
             groups.append(self._leading_group(members, member_ids, paragraphs))
         return groups

@@ -12,8 +12,9 @@ from __future__ import annotations
 import codecs
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate, repeat
 from operator import sub
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from plangraph.loaders.errors import ReadError
-from plangraph.loaders.normalize import normalize
+from plangraph.loaders.normalize import normalize_map
 
 SUFFIX_FORMATS: dict[str, str] = {
     ".txt": "txt",
@@ -35,13 +36,19 @@ SUFFIX_FORMATS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class SourceText:
-    """A decoded document: `raw` as read, `text` normalised, `offsets` from `text` into `raw`."""
+    """A decoded document: `raw` as read, `text` normalised, `offsets` from `text` into `raw`
+    (a ``range`` when normalising moved no character)."""
 
     raw: str
     text: str
-    offsets: list[int]
+    offsets: Sequence[int]
     format: str
     encoding: str | None
+
+    @cached_property
+    def _identity(self) -> bool:
+        """Whether the offset map is the identity (normalising moved no character)."""
+        return self.offsets == range(len(self.offsets))
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of `raw` that the span ``text[start:end]`` was read from.
@@ -51,6 +58,8 @@ class SourceText:
         """
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span [{start}, {end}) is outside the text (length {len(self.text)})")
+        if self._identity:  # nothing to look up (and indexing a range is slow)
+            return start, end
         offsets = self.offsets
         while start < end < len(self.text) and offsets[end] == offsets[end - 1]:
             end += 1
@@ -62,11 +71,15 @@ class SourceText:
 
 def read_source(path: Path | str) -> SourceText:
     """Read one plan file; the suffix says the format, an unknown suffix is sniffed."""
+    return read_bytes(read_file(path), str(path))
+
+
+def read_file(path: Path | str) -> bytes:
+    """A file's bytes; ``ReadError`` naming the file when it cannot be read."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise ReadError(path, f"cannot read the file: {exc.strerror or exc}") from None
-    return read_bytes(data, str(path))
 
 
 def read_bytes(data: bytes, name: str) -> SourceText:
@@ -75,7 +88,7 @@ def read_bytes(data: bytes, name: str) -> SourceText:
         raise ReadError(name, "empty file (0 bytes)")
     fmt = _detect_format(data, name)
     raw, encoding = _READERS[fmt](data, name)
-    text, offsets = normalize(raw)
+    text, offsets = normalize_map(raw)
     if not text.strip():
         raise ReadError(name, f"no text in this {fmt} file")
     return SourceText(raw=raw, text=text, offsets=offsets, format=fmt, encoding=encoding)
