@@ -367,13 +367,17 @@ def wrk_available() -> str | None:
     return shutil.which("wrk")
 
 
-def wrk_load(base: str, urls: list[str], concurrency: int, seconds: float, workdir: Path) -> dict[str, Any]:
-    """``seconds`` of ``wrk`` (one thread, ``concurrency`` connections) rotating over ``urls``."""
+def wrk_load(
+    base: str, urls: list[str], concurrency: int, seconds: float, workdir: Path, once: bool = False,
+) -> dict[str, Any]:
+    """``seconds`` of ``wrk`` (one thread, ``concurrency`` connections) rotating over ``urls``;
+    ``once``: until each URL was asked once (or ``seconds`` passed)."""
     paths = workdir / "wrk-paths.txt"
     paths.write_text("\n".join(urls) + "\n", encoding="utf-8")
     cmd = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
            "-s", str(Path(__file__).with_name("wrk_rotate.lua")), base]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "WRK_PATHS": str(paths)},
+    env = {**os.environ, "WRK_PATHS": str(paths), "WRK_ONCE": "1" if once else "0"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
                           timeout=seconds + 120)
     line = next((x for x in reversed(proc.stdout.splitlines()) if x.startswith("{")), None)
     if proc.returncode != 0 or line is None:
@@ -470,8 +474,11 @@ def api(db: Path | None, store: str, workdir: Path, args: argparse.Namespace) ->
         out["first_name_lookup_ms"] = round(1000 * first_lookup, 1)
         out["places_per_question"] = {name: len(group) for name, group in urls.items()}
         cold: dict[str, Any] = {}
-        for name, group in urls.items():  # each place asked once: nothing of it made yet
-            cold[name] = loadgen(server.base, group, len(group), args.concurrency, args.seconds)
+        for name, group in urls.items():  # each place asked once (cold with --no-prewarm)
+            if use_wrk and len(group) > args.concurrency:
+                cold[name] = wrk_load(server.base, group, args.concurrency, args.seconds, workdir, once=True)
+            else:
+                cold[name] = loadgen(server.base, group, len(group), args.concurrency, args.seconds)
         out["cold"] = cold
         single: dict[str, Any] = {}
         questions: dict[str, Any] = {}
@@ -509,25 +516,27 @@ def table(report: dict[str, Any]) -> str:
     m = report["machine"]
     lines.append(f"machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gib']} GiB, Python {m['python']}, "
                  f"load average {m['loadavg_at_start']} at start, {m.get('loadavg_at_end')} at end")
-    p = report["parse"]
-    lines.append(f"\nparse ({p['files']} plans, {p['mb']} MB, median of {p['rounds']} rounds, CPU time)")
-    lines.append(f"  {'step':<22}{'ms/plan':>10}{'plans/s':>10}{'MB/s':>9}")
-    for step in ("bare read+decode", "parse", "parse+records"):
-        r = p[step]
-        lines.append(f"  {step:<22}{r['ms_per_plan']:>10}{r['plans_per_s']:>10}{r['mb_per_s']:>9}")
-    lines.append(f"  ratio parse / bare read: {p['ratio_parse_to_bare']}x "
-                 f"(with graph records: {p['ratio_parse_records_to_bare']}x)")
-    if "seeds" in report:
-        s = report["seeds"]
-        lines.append(f"  seeds ({s['files']} real plans): parse {s['parse']['ms_per_plan']} ms/plan, "
-                     f"ratio {s['ratio_parse_to_bare']}x")
-    lines.append("\nload (plangraph load, a real process)")
-    lines.append(f"  {'workers':<9}{'wall s':>8}{'CPU s':>8}{'plans/s':>9}{'peak RSS MB':>13}{'tree MB':>9}")
-    for r in report["load"]:
-        lines.append(f"  {r['workers']:<9}{r['wall_s']:>8}{r['cpu_s']:>8}{r['plans_per_s']:>9}"
-                     f"{r['peak_rss_largest_process_mb']:>13}{r['peak_rss_process_tree_mb']:>9}")
-    r = report["load"][0]
-    lines.append(f"  {r['plans']} plans, {r['tasks']} tasks, {r['edges']} edges ({r['assignments']} agency-task)")
+    if "parse" in report:
+        p = report["parse"]
+        lines.append(f"\nparse ({p['files']} plans, {p['mb']} MB, median of {p['rounds']} rounds, CPU time)")
+        lines.append(f"  {'step':<22}{'ms/plan':>10}{'plans/s':>10}{'MB/s':>9}")
+        for step in ("bare read+decode", "parse", "parse+records"):
+            r = p[step]
+            lines.append(f"  {step:<22}{r['ms_per_plan']:>10}{r['plans_per_s']:>10}{r['mb_per_s']:>9}")
+        lines.append(f"  ratio parse / bare read: {p['ratio_parse_to_bare']}x "
+                     f"(with graph records: {p['ratio_parse_records_to_bare']}x)")
+        if "seeds" in report:
+            s = report["seeds"]
+            lines.append(f"  seeds ({s['files']} real plans): parse {s['parse']['ms_per_plan']} ms/plan, "
+                         f"ratio {s['ratio_parse_to_bare']}x")
+    if "load" in report:
+        lines.append("\nload (plangraph load, a real process)")
+        lines.append(f"  {'workers':<9}{'wall s':>8}{'CPU s':>8}{'plans/s':>9}{'peak RSS MB':>13}{'tree MB':>9}")
+        for r in report["load"]:
+            lines.append(f"  {r['workers']:<9}{r['wall_s']:>8}{r['cpu_s']:>8}{r['plans_per_s']:>9}"
+                         f"{r['peak_rss_largest_process_mb']:>13}{r['peak_rss_process_tree_mb']:>9}")
+        r = report["load"][0]
+        lines.append(f"  {r['plans']} plans, {r['tasks']} tasks, {r['edges']} edges ({r['assignments']} agency-task)")
     if "store" in report:
         s = report["store"]
         lines.append(f"\nstore file {s['file_mb']} MB; reopen {s['reopen_s']} s (runs {s['reopen_s_runs']}), "
@@ -576,6 +585,8 @@ def main() -> None:
     ap.add_argument("--settle", type=float, default=2.0, help="seconds to wait after the server is warm")
     ap.add_argument("--soak", type=int, default=0, help="seconds of the mixed load test (issue 8); 0: none")
     ap.add_argument("--no-api", action="store_true")
+    ap.add_argument("--api-only", type=Path, metavar="DB",
+                    help="only the API part, serving this existing embedded store file (no parse, load, reopen)")
     ap.add_argument("--json-out", type=Path, help="also write the JSON here")
     ap.add_argument("--loadgen", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -589,6 +600,9 @@ def main() -> None:
         k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k != "loadgen"}}
     report["command"] = " ".join([Path(sys.executable).name, *sys.argv])
     try:
+        if args.api_only:
+            report["api"] = api(args.api_only, args.store, work, args)
+            return finish(report, args)
         files = corpus(args.corpus or work / "corpus", args.plans, args.seed)
         log(f"parse throughput on {min(args.parse_sample, len(files))} plans, {args.rounds} rounds")
         report["parse"] = parse_throughput(_spread(files, args.parse_sample), args.rounds)
@@ -611,6 +625,10 @@ def main() -> None:
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
+    finish(report, args)
+
+
+def finish(report: dict[str, Any], args: argparse.Namespace) -> None:
     report["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(table(report))
     text = json.dumps(report, ensure_ascii=False, indent=2)

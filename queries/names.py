@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz, process
@@ -27,6 +28,15 @@ SUGGESTIONS = 5
 SUGGESTION_CUTOFF = 40
 NAMES_TTL_SECONDS = 30.0
 RESOLVED_KEPT = 4096  # typed names remembered with what they resolved to
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a typed name resolved to: the agencies, and their ids (a national "科协" is 2,800:
+    listing their ids took a third of such a request)."""
+
+    agencies: tuple[AgencyRow, ...]
+    ids: tuple[str, ...]
 
 
 class NameCatalog:
@@ -49,7 +59,7 @@ class NameCatalog:
         # the jurisdiction names as a set, and their lengths longest first (one reference: read at once)
         self._known: tuple[frozenset[str], tuple[int, ...]] = (frozenset(), ())
         self._agency_names: list[str] = []
-        self._resolved: dict[tuple[str, str | None], list[AgencyRow]] = {}
+        self._resolved: dict[tuple[str, str | None], Resolved] = {}
 
     def refresh(self) -> None:
         generation = getattr(self.store, "generation", None)
@@ -85,18 +95,19 @@ class NameCatalog:
     def resolved(
         self, typed: str, jurisdiction: str | None,
         resolve: Callable[[NameCatalog, str, str | None], list[AgencyRow]],
-    ) -> list[AgencyRow]:
-        """``resolve(self, typed, jurisdiction)``, kept until the store is written (a copy each time)."""
+    ) -> Resolved:
+        """``resolve(self, typed, jurisdiction)``, kept until the store is written."""
         self._fresh()
         key = (typed, jurisdiction)
         memo = self._resolved  # one reference: a refresh replaces the dict, never empties this one
         found = memo.get(key)
         if found is None:
-            found = resolve(self, typed, jurisdiction)
+            rows = tuple(resolve(self, typed, jurisdiction))
+            found = Resolved(rows, tuple(a.id for a in rows))
             if len(memo) >= RESOLVED_KEPT:
                 memo.clear()
             memo[key] = found
-        return list(found)
+        return found
 
     def split_jurisdiction(self, name: str) -> tuple[str | None, str]:
         """("丰都县", "科协") for "丰都县科协"; (None, name) when no known jurisdiction leads it.
@@ -151,7 +162,12 @@ def resolve_agencies(catalog: NameCatalog, typed: str, jurisdiction: str | None 
     the store is written (``NameCatalog.resolved``): "科协" means 2,800 agencies nationally, and
     finding and ordering them took 40 ms of every such request.
     """
-    return catalog.resolved(typed, jurisdiction, _resolve_agencies)
+    return list(catalog.resolved(typed, jurisdiction, _resolve_agencies).agencies)
+
+
+def resolve_agency_ids(catalog: NameCatalog, typed: str, jurisdiction: str | None = None) -> tuple[str, ...]:
+    """The ids of ``resolve_agencies``, in its order."""
+    return catalog.resolved(typed, jurisdiction, _resolve_agencies).ids
 
 
 def _resolve_agencies(catalog: NameCatalog, typed: str, jurisdiction: str | None = None) -> list[AgencyRow]:

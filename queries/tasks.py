@@ -13,7 +13,7 @@ from plangraph.graph.rows import ActionLeadRow, AgencyRow, AssignmentRow, TaskRo
 from plangraph.graph.store import GraphStore
 
 from .errors import NotFound
-from .names import NameCatalog, resolve_agencies, resolve_jurisdiction, suggest
+from .names import NameCatalog, resolve_agencies, resolve_agency_ids, resolve_jurisdiction, suggest
 from .results import MATCHED_SHOWN, ActionRef, AgencyRef, TaskDetail, TaskItem, TaskPage
 
 DEFAULT_LIMIT = 50
@@ -79,7 +79,7 @@ def tasks_for(
     wanted = {t.id for t in found} if found is not None else None
     page = slice(offset, offset + limit)  # only the page's rows become items: a national answer has thousands
     if agency or role:
-        ids = [a.id for a in matched] if agency else None
+        ids = resolve_agency_ids(catalog, agency, jurisdiction) if agency else None
         paged = getattr(store, "assignments_page", None)  # a store's optional fast path, same rows
         if paged is not None:
             total, rows = paged(offset, limit, agency_ids=ids, roles=roles, jurisdiction=jurisdiction,
