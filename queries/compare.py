@@ -85,8 +85,15 @@ class PlaceReads:
 
 def division_of_work(
     catalog: NameCatalog, jurisdiction: str, reads: PlaceReads | None = None,
-) -> tuple[Division, dict[str, dict[str, set[str]]]]:
-    """Weights of (action key, kind), and the lead kinds per action key."""
+) -> tuple[Division, dict[str, dict[str, frozenset[str]]]]:
+    """Weights of (action key, kind), and the lead kinds per action key; made once per store
+    state (``NameCatalog.derived``): every comparison and matrix cell of the place needs them."""
+    return catalog.derived(("division of work", jurisdiction), lambda: _division(catalog, jurisdiction, reads))
+
+
+def _division(
+    catalog: NameCatalog, jurisdiction: str, reads: PlaceReads | None,
+) -> tuple[Division, dict[str, dict[str, frozenset[str]]]]:
     reads = reads or PlaceReads.read(catalog.store, jurisdiction)
     agencies = reads.agencies
     division: Division = Counter()
@@ -100,7 +107,8 @@ def division_of_work(
         for kind in _kinds(agencies.get(lead.agency_id)):
             division[(lead.action_key, kind)] += ROLE_WEIGHT["action_lead"]
             lead_kinds[lead.action_key]["lead"].add(kind)
-    return division, lead_kinds
+    # plain, frozen containers: the answer is shared by every request until the store is written
+    return division, {key: {r: frozenset(kinds) for r, kinds in by.items()} for key, by in lead_kinds.items()}
 
 
 def cosine(a: Counter, b: Counter) -> float:
@@ -119,7 +127,7 @@ def compare(catalog: NameCatalog, a: str, b: str) -> Comparison:
     div_b, leads_b = division_of_work(catalog, b, reads[b])
     shared = []
     for key in [k for k in actions_a if k in actions_b]:
-        ka, kb = sorted(leads_a[key]["lead"]), sorted(leads_b[key]["lead"])
+        ka, kb = sorted(leads_a.get(key, {}).get("lead", ())), sorted(leads_b.get(key, {}).get("lead", ()))
         shared.append(SharedAction(
             key=key,
             a=ActionSide(title=actions_a[key].title, tasks=actions_a[key].tasks, lead_kinds=ka),

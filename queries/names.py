@@ -13,7 +13,8 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -27,7 +28,9 @@ from .errors import NotFound
 SUGGESTIONS = 5
 SUGGESTION_CUTOFF = 40
 NAMES_TTL_SECONDS = 30.0
-RESOLVED_KEPT = 4096  # typed names remembered with what they resolved to
+DERIVED_KEPT = 8192  # answers kept by NameCatalog.derived until the store is written
+_MISSING = object()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class NameCatalog:
         # the jurisdiction names as a set, and their lengths longest first (one reference: read at once)
         self._known: tuple[frozenset[str], tuple[int, ...]] = (frozenset(), ())
         self._agency_names: list[str] = []
-        self._resolved: dict[tuple[str, str | None], Resolved] = {}
+        self._derived: dict[Hashable, Any] = {}
 
     def refresh(self) -> None:
         generation = getattr(self.store, "generation", None)
@@ -70,7 +73,7 @@ class NameCatalog:
             self._known = (frozenset(jurisdictions), tuple(sorted({len(j) for j in jurisdictions}, reverse=True)))
             self._loaded_at = time.monotonic()
             self._generation = generation
-            self._resolved = {}
+            self._derived = {}
 
     def _fresh(self) -> None:
         generation = getattr(self.store, "generation", None)
@@ -92,22 +95,33 @@ class NameCatalog:
         self._fresh()
         return name in self._known[0]
 
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept until the store is written (at most ``DERIVED_KEPT`` answers).
+
+        For what the query layer derives from one store state again and again: what a typed name
+        resolves to, a jurisdiction's division of work. Callers must not change what they get.
+        """
+        self._fresh()
+        memo = self._derived  # one reference: a refresh replaces the dict, never empties this one
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute()
+            if len(memo) >= DERIVED_KEPT:
+                memo.clear()
+            memo[key] = found
+        return found
+
     def resolved(
         self, typed: str, jurisdiction: str | None,
         resolve: Callable[[NameCatalog, str, str | None], list[AgencyRow]],
     ) -> Resolved:
         """``resolve(self, typed, jurisdiction)``, kept until the store is written."""
-        self._fresh()
-        key = (typed, jurisdiction)
-        memo = self._resolved  # one reference: a refresh replaces the dict, never empties this one
-        found = memo.get(key)
-        if found is None:
+
+        def compute() -> Resolved:
             rows = tuple(resolve(self, typed, jurisdiction))
-            found = Resolved(rows, tuple(a.id for a in rows))
-            if len(memo) >= RESOLVED_KEPT:
-                memo.clear()
-            memo[key] = found
-        return found
+            return Resolved(rows, tuple(a.id for a in rows))
+
+        return self.derived(("agencies", typed, jurisdiction), compute)
 
     def split_jurisdiction(self, name: str) -> tuple[str | None, str]:
         """("丰都县", "科协") for "丰都县科协"; (None, name) when no known jurisdiction leads it.

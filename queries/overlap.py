@@ -132,6 +132,22 @@ class _Leads:
         return "none", []
 
 
+def _place_sides(
+    catalog: NameCatalog, index: ThemeIndex, jurisdiction: str, reads: PlaceReads | None,
+) -> dict[str, ThemeSide]:
+    """Theme id -> the jurisdiction's side of it, with its leads; made once per store state
+    (``NameCatalog.derived``): every comparison with the place needs them again. Shared: callers
+    must not change them."""
+
+    def make() -> dict[str, ThemeSide]:
+        links = index.themes_of(jurisdiction)
+        leads = _Leads(reads or PlaceReads.read(catalog.store, jurisdiction), [x.task_id for x in links.values()])
+        return {theme_id: leads.side(link) for theme_id, link in links.items()}
+
+    made_for, sides = catalog.derived(("theme sides", jurisdiction), lambda: (index, make()))
+    return sides if made_for is index else make()  # an index of other settings: not kept
+
+
 def theme_sides(
     catalog: NameCatalog, index: ThemeIndex, jurisdictions: Sequence[str], theme_ids: Iterable[str],
     reads: dict[str, PlaceReads] | None = None,
@@ -140,16 +156,12 @@ def theme_sides(
 
     ``reads``: what the caller already read of each jurisdiction (read here when not given).
     """
-    ids = list(theme_ids)
     reads = reads or {}
-    leads = {
-        j: _Leads(reads.get(j) or PlaceReads.read(catalog.store, j), [index.themes_of(j)[t].task_id for t in ids])
-        for j in jurisdictions
-    }
+    by_place = {j: _place_sides(catalog, index, j, reads.get(j)) for j in jurisdictions}
     shared = []
-    for theme_id in ids:
+    for theme_id in theme_ids:
         theme = index.by_id[theme_id]
-        sides = [leads[j].side(index.themes_of(j)[theme_id]) for j in jurisdictions]
+        sides = [by_place[j][theme_id] for j in jurisdictions]
         common = set.intersection(*(set(s.lead_kinds) for s in sides)) - {UNKNOWN_KIND}
         shared.append(SharedTheme(
             id=theme.id, action_key=theme.action_key, label=theme.label, jurisdictions=theme.jurisdictions,
