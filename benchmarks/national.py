@@ -387,7 +387,8 @@ def wrk_load(
     return {
         "client": "wrk", "sent": r["requests"], "ok": r["requests"] - r["status_errors"], "error_count": errors,
         "errors": {"socket": r["socket_errors"], "status": r["status_errors"]}, "seconds": r["seconds"],
-        "rps": round(r["requests"] / r["seconds"], 1) if r["seconds"] else 0.0,
+        # once: wrk waits out -d after its thread stopped, so its duration says nothing of the rate
+        "rps": None if once else round(r["requests"] / r["seconds"], 1) if r["seconds"] else 0.0,
         "p50_ms": r["p50_ms"], "p90_ms": r["p90_ms"], "p99_ms": r["p99_ms"], "max_ms": r["max_ms"],
         "concurrency": concurrency, "urls": len(urls),
     }
@@ -476,7 +477,7 @@ def api(db: Path | None, store: str, workdir: Path, args: argparse.Namespace) ->
         cold: dict[str, Any] = {}
         for name, group in urls.items():  # each place asked once (cold with --no-prewarm)
             if use_wrk and len(group) > args.concurrency:
-                cold[name] = wrk_load(server.base, group, args.concurrency, args.seconds, workdir, once=True)
+                cold[name] = wrk_load(server.base, group, args.concurrency, min(args.seconds, 10), workdir, once=True)
             else:
                 cold[name] = loadgen(server.base, group, len(group), args.concurrency, args.seconds)
         out["cold"] = cold
