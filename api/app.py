@@ -75,6 +75,7 @@ def _warm_up(app: FastAPI) -> None:
     first requests would otherwise wait for (a profile asked first costs 2 ms, then 0.5 ms).
     ``/health`` says ``"warm": true`` when this is done."""
     from plangraph.graph.heap import settle
+    from plangraph.queries.overlap import prepare_comparisons
     from plangraph.queries.themes import theme_index
 
     try:
@@ -83,6 +84,7 @@ def _warm_up(app: FastAPI) -> None:
         prewarm = getattr(app.state.store, "prewarm", None)
         if app.state.settings.prewarm and prewarm is not None:
             prewarm()
+            prepare_comparisons(app.state.catalog)
         settle()  # all of it lives until the next write: out of the collector's sight (graph/heap.py)
     except Exception:  # a warm-up is an optimisation: a failure here shows up on a real request
         logging.getLogger(__name__).exception("warm-up failed")

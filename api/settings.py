@@ -6,9 +6,9 @@
 - ``PLANGRAPH_CORS_ORIGINS``: comma-separated origins allowed by CORS; none by default (closed).
 - ``PLANGRAPH_FOLLOW_SECONDS``: how often the API looks whether another process (another worker,
   ``plangraph load``) wrote the embedded store's file, to serve what it wrote (0: never).
-- ``PLANGRAPH_PREWARM``: make every plan's rows at start-up (default on; a national graph: about
-  10 s of CPU in the background and 1.5 GB more per server process), so that the first question
-  about a place is as fast as the next.
+- ``PLANGRAPH_PREWARM``: make every plan's rows, divisions of work and theme sides at start-up
+  (default on; a national graph: about 15 s of CPU in the background and 1.5 GB more per server
+  process), so that the first question about a place is as fast as the next.
 """
 
 from __future__ import annotations

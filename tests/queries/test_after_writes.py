@@ -57,3 +57,16 @@ def test_kept_answers_follow_a_replaced_plan(plans: list[Plan]) -> None:
     fresh.replace_plans(changed)
     assert after == _answers(NameCatalog(fresh), places)
     assert after["compare"] != before["compare"] and after["division"] != before["division"]
+
+
+def test_prepared_comparisons_answer_as_unprepared_ones(plans: list[Plan]) -> None:
+    from plangraph.queries.overlap import prepare_comparisons
+
+    store = EmbeddedStore()
+    store.replace_plans(plans)
+    prepared = NameCatalog(store)
+    prepare_comparisons(prepared)
+    other = EmbeddedStore()
+    other.replace_plans(plans)
+    places = [p.jurisdiction.name for p in plans]
+    assert _answers(prepared, places) == _answers(NameCatalog(other), places)
