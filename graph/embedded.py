@@ -32,7 +32,9 @@ derived from it and rebuilt when the file is opened.
 from __future__ import annotations
 
 import fcntl
+import functools
 import heapq
+import inspect
 import os
 import pickle
 import threading
@@ -208,15 +210,19 @@ class EmbeddedStore:
             if _disk_identity(self.path) in (None, self._identity):
                 return None
             graph, identity = self._read(self.path)
-            return DiskGraph(graph, _index(graph), identity)
+            disk = DiskGraph(graph, _index(graph), identity)
+        settle(collect=False)  # out of the collector's sight before it is served (graph/heap.py)
+        return disk
 
     def adopt(self, disk: DiskGraph) -> None:
         """Serve the graph ``read_disk`` returned from now on (a swap: readers see old or new)."""
         with self._write_lock, self._lock:
+            old = self._g
             self._g, self._idx, self._identity = disk.graph, disk.indexes, disk.identity
             self.generation += 1
             self._rows.clear()
-        settle()
+        _drop_cached_views(old)
+        settle(young_only=True)
 
     def reload_if_changed(self) -> bool:
         disk = self.read_disk()
@@ -744,6 +750,15 @@ def _index(graph: nx.MultiDiGraph) -> _Indexes:
                     if to_task and type in roles:
                         role_targets[(u, type)].add(v)
     return idx
+
+
+def _drop_cached_views(graph: nx.MultiDiGraph) -> None:
+    """networkx keeps views (``graph.edges``, ``graph.in_edges``…) as cached properties that point
+    back at their graph: a cycle, which the collector never frees in a frozen graph. Without them
+    reference counting frees a swapped-out graph at once (1.3 GB nationally)."""
+    cached = [name for name, attr in inspect.getmembers(type(graph)) if isinstance(attr, functools.cached_property)]
+    for name in cached:
+        graph.__dict__.pop(name, None)
 
 
 class DiskGraph(NamedTuple):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import httpx
@@ -100,3 +101,19 @@ def test_every_worker_serves_a_plan_uploaded_to_one(tmp_path: Path) -> None:
     finally:
         log = server.stop()
     assert log.count("Application startup complete") == 2, log[-2000:]
+
+
+def test_a_store_that_adopts_a_new_file_frees_the_old_graph(tmp_path: Path) -> None:
+    """A server follows the file for weeks: every graph it swaps out must be freed (a national one
+    is 1.3 GB), although the collector never looks at it again (it is frozen)."""
+    db = tmp_path / "graph.bin"
+    plans = seed_plans()
+    reader, writer = EmbeddedStore(db), EmbeddedStore(db)
+    writer.replace_plans(plans[:2])
+    assert reader.reload_if_changed()
+    reader.action_leads(), reader.assignments()  # reads that make networkx cache its views
+    old = weakref.ref(reader._g)
+    writer.replace_plans(plans[2:])
+    assert reader.reload_if_changed()
+    assert old() is None, "the swapped-out graph is still alive"
+    assert _places(reader) == {p.jurisdiction.name for p in plans}
