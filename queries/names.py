@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -28,7 +28,7 @@ from .errors import NotFound
 SUGGESTIONS = 5
 SUGGESTION_CUTOFF = 40
 NAMES_TTL_SECONDS = 30.0
-DERIVED_KEPT = 8192  # answers kept by NameCatalog.derived until the store is written
+DERIVED_KEPT = 1 << 16  # answers kept by NameCatalog.derived (the warm-up alone keeps 2 per place)
 _MISSING = object()
 T = TypeVar("T")
 
@@ -100,6 +100,8 @@ class NameCatalog:
 
         For what the query layer derives from one store state again and again: what a typed name
         resolves to, a jurisdiction's division of work. Callers must not change what they get.
+        A store that does not count its writes (Neo4j) is re-read on the catalogue's timer, so
+        there a kept answer may be up to ``ttl`` seconds old, like the names themselves.
         """
         self._fresh()
         memo = self._derived  # one reference: a refresh replaces the dict, never empties this one
