@@ -44,6 +44,19 @@ def with_kinds(store: GraphStore, items: list[TaskItem]) -> list[TaskItem]:
     return items
 
 
+def edge_item(catalog: NameCatalog, row: AssignmentRow) -> TaskItem:
+    """The item of one agency-task edge, with the agency's kinds; made once per store state
+    (``NameCatalog.derived``): a page's items were half of a national "tasks 县科协 leads".
+    Shared between requests: nobody may change one."""
+
+    def make() -> TaskItem:
+        item = item_from_assignment(row)
+        add_kinds(catalog.store, [item.agency] if item.agency is not None else [])
+        return item
+
+    return catalog.derived(("edge item", row.agency_id, row.task_id, row.role), make)
+
+
 def item_from_assignment(row: AssignmentRow) -> TaskItem:
     return TaskItem(
         id=row.task_id, title=row.task_title, jurisdiction=row.jurisdiction, plan=row.plan_id,
@@ -84,8 +97,8 @@ def tasks_for(
         if paged is not None:
             total, rows = paged(offset, limit, agency_ids=ids, roles=roles, jurisdiction=jurisdiction,
                                 task_ids=sorted(wanted) if wanted is not None else None)
-            items = [item_from_assignment(r) for r in rows]
-            return TaskPage(total=total, limit=limit, offset=offset, items=with_kinds(store, items), **matched_page(matched))
+            items = [edge_item(catalog, r) for r in rows]
+            return TaskPage(total=total, limit=limit, offset=offset, items=items, **matched_page(matched))
         rows = store.assignments(agency_ids=ids, roles=roles, jurisdiction=jurisdiction)
         kept = [r for r in rows if wanted is None or r.task_id in wanted]
         total, items = len(kept), [item_from_assignment(r) for r in kept[page]]
