@@ -25,6 +25,7 @@ from plangraph.graph.model import Plan
 from plangraph.graph.store import GraphStore
 from plangraph.loaders import parse_bytes, parse_file
 from tests.conftest import REPO, SEED_PATHS
+from tests.graph.conftest import wipe
 from tests.graph.test_store import HOSTILE, answers, expected_stats, hand_plan
 
 __all__ = [
@@ -125,15 +126,6 @@ def start_server(
 
 
 # --- Neo4j, when there is one ---------------------------------------------------------------------
-
-
-def wipe(store: GraphStore) -> None:
-    """Delete every stored plan; the store must then be empty (else it is not a scratch database)."""
-    for j in store.jurisdictions():
-        store.delete_plan(j.plan_id)
-    leftover = store.stats()
-    if leftover["nodes"] or leftover["edges"]:
-        pytest.fail(f"the test store holds data that is not plangraph's plans: {leftover}")
 
 
 def neo4j_store_or_skip() -> Iterator[GraphStore]:
