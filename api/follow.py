@@ -2,10 +2,12 @@
 
 Why: ``plangraph serve --workers N`` runs N processes, each holding the graph in memory; a plan
 uploaded to one of them is written to the shared file, and ``plangraph load`` beside a running
-server writes it too. Each process looks at the file every ``PLANGRAPH_FOLLOW_SECONDS`` (a
-``stat``); when another process has written it, the new graph is read in a worker thread while
-requests go on, then swapped in under the app's write lock (a request sees the old graph or the
-new one, never both), and the derived indexes are rebuilt as at start-up.
+server writes it too. Each process looks at the file and its journal every
+``PLANGRAPH_FOLLOW_SECONDS`` (a ``stat`` each); when another process has written them, what it
+wrote is read in a worker thread while requests go on (the new journal entries of an upload, in
+milliseconds; the whole graph after a bulk load, in seconds), then applied or swapped in under the
+app's write lock (a request sees a plan old or new, never half of it), and the derived indexes are
+rebuilt as at start-up.
 
 Only stores that keep a file (the embedded one) are followed: Neo4j is shared by nature.
 """

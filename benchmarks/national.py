@@ -287,6 +287,43 @@ def reopen(db: Path, repeat: int) -> dict[str, Any]:
     }
 
 
+UPLOAD = """
+import json, shutil, sys, time
+from pathlib import Path
+from plangraph.graph import embedded
+from plangraph.graph.embedded import EmbeddedStore
+from plangraph.loaders import parse_file
+copy = Path(sys.argv[1] + ".bench-upload")
+shutil.copyfile(sys.argv[1], copy)
+plan = parse_file(sys.argv[2])
+writer, reader = EmbeddedStore(copy), EmbeddedStore(copy)
+out = {}
+writer.replace_plan(plan)  # a file of before journals (no stamp) is rewritten once
+for step in ("journaled", "rewritten"):
+    embedded.JOURNAL_MAX_PLANS = 16 if step == "journaled" else 0
+    reader.reload_if_changed()
+    started = time.perf_counter()
+    writer.replace_plan(plan)
+    out[f"write_one_plan_{step}_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    assert reader.reload_if_changed()
+    out[f"follow_one_plan_{step}_s"] = time.perf_counter() - started
+for path in copy.parent.glob(copy.name + "*"):
+    path.unlink()
+print(json.dumps(out))
+"""
+
+
+def upload(db: Path, plan_file: Path) -> dict[str, float]:
+    """One plan stored again in a copy of the national store: the write (journaled, and with the
+    file rewritten whole as before journals) and another process's store catching up with it."""
+    proc = subprocess.run([sys.executable, "-c", UPLOAD, str(db), str(plan_file)], capture_output=True, text=True,
+                          timeout=900)
+    if proc.returncode != 0:
+        raise RuntimeError(f"upload failed: {proc.stderr[-1000:]}")
+    return {k: round(v, 3) for k, v in json.loads(proc.stdout).items()}
+
+
 # --- the API ----------------------------------------------------------------------------------
 
 
@@ -582,6 +619,10 @@ def table(report: dict[str, Any]) -> str:
         s = report["store"]
         lines.append(f"\nstore file {s['file_mb']} MB; reopen {s['reopen_s']} s (runs {s['reopen_s_runs']}), "
                      f"RSS after open {s['rss_after_open_mb']} MB; rewrite {s['rewrite_s']} s")
+        if "write_one_plan_journaled_s" in s:
+            lines.append(f"one plan stored again: journaled {s['write_one_plan_journaled_s']} s "
+                         f"(another process follows in {s['follow_one_plan_journaled_s']} s); file rewritten "
+                         f"{s['write_one_plan_rewritten_s']} s (followed in {s['follow_one_plan_rewritten_s']} s)")
     a = report.get("api")
     if a:
         lines.append(f"\nAPI (plangraph serve --workers {a['serve_workers']}; healthy {a['start_to_healthy_s']} s "
@@ -660,6 +701,8 @@ def main() -> None:
         if db is not None:
             log("reopen")
             report["store"] = reopen(db, args.reopen_repeat)
+            log("one plan stored again, and followed")
+            report["store"].update(upload(db, files[len(files) // 2]))
         if not args.no_api:
             log("API")
             report["api"] = api(db, args.store, work, args)

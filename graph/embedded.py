@@ -18,6 +18,10 @@ derived from it and rebuilt when the file is opened.
 - Processes: a write also locks the file (``flock`` on ``.<name>.lock``) and first reads the file
   again if another process wrote it since, so two loads, or API workers, never write over each
   other's plans; ``read_disk``/``adopt`` let a server follow other processes' writes.
+- Small writes (up to ``JOURNAL_MAX_PLANS`` plans, a deletion) are appended to a journal beside the
+  file instead of rewriting it (``graph/journal.py``): an upload costs milliseconds, not the 3 s of
+  a national file, and other processes apply just the new entries. The graph is written whole,
+  and the journal removed, for bigger writes and once the journal outgrows its share of the file.
 - Rows are made once per version of what they are made from (``graph/row_cache.py``), and tasks of
   many agencies are paged from a (agency, role) -> tasks index.
 - A failure while a plan is applied puts the old plan back (and re-derives the indexes), so a
@@ -38,6 +42,7 @@ import inspect
 import os
 import pickle
 import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,8 +51,10 @@ from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 
+from . import journal
 from .build import AGENCY_LABELS, ROLE_TYPES, PlanRecords, as_records
 from .heap import no_gc, settle
+from .journal import Entry, JournalError, JournalState, fsync_dir
 from .model import Role
 from .rows import (
     TYPE_OF_ROLE,
@@ -70,6 +77,13 @@ MAGIC = b"plangraph-embedded-graph v1\n"
 NodeKey = tuple[str, str]
 Row = TypeVar("Row")
 Props = dict[str, Any]
+
+#: A write of more plans than this rewrites the graph file (a bulk load); fewer are journaled.
+JOURNAL_MAX_PLANS = 16
+#: The journal is folded into the graph file once it is larger than this share of the file (or
+#: than ``JOURNAL_MIN_BYTES``): then reading it on open would cost more than the rewrite saved.
+JOURNAL_SHARE = 0.25
+JOURNAL_MIN_BYTES = 1 << 20
 
 
 class StoreFileError(RuntimeError):
@@ -158,18 +172,24 @@ class EmbeddedStore:
         #: What the file was when this store last read or wrote it (device, inode, size, mtime):
         #: another process's write shows as a different identity (``changed_on_disk``).
         self._identity: tuple[int, ...] | None = None
+        #: The graph file's stamp (new at every whole write; ``graph/journal.py``) and how far this
+        #: store has read the journal that extends it.
+        self._stamp: str | None = None
+        self._journal: JournalState | None = None
         if self.path is not None:
             _remove_stale_temps(self.path)
         if self.path is not None and self.path.exists():
-            self._g, self._identity = self._read(self.path)
+            self._g, self._identity, self._stamp = self._read(self.path)
             self._reindex()
+            entries, self._journal = self._read_journal(self._stamp, None)
+            self._apply(entries)
             settle(collect=False)  # a fresh load made no garbage worth a full walk
 
     # --- file --------------------------------------------------------------------------------
 
     @staticmethod
-    def _read(path: Path) -> tuple[nx.MultiDiGraph, tuple[int, ...]]:
-        """The file's graph, and the identity of exactly the file read (``fstat`` of it)."""
+    def _read(path: Path) -> tuple[nx.MultiDiGraph, tuple[int, ...], str | None]:
+        """The file's graph, the identity of exactly the file read (``fstat`` of it), its stamp."""
         with open(path, "rb") as f:
             identity = _identity(os.fstat(f.fileno()))
             if f.read(len(MAGIC)) != MAGIC:
@@ -181,7 +201,26 @@ class EmbeddedStore:
                 raise StoreFileError(f"{path}: damaged graph file ({exc})") from exc
         if not isinstance(data, dict) or not isinstance(data.get("graph"), nx.MultiDiGraph):
             raise StoreFileError(f"{path}: not a plangraph graph file")
-        return data["graph"], identity
+        stamp = data.get("stamp")  # files written before the journal have none
+        return data["graph"], identity, stamp if isinstance(stamp, str) else None
+
+    def _read_journal(self, stamp: str | None, since: JournalState | None) -> tuple[list[Entry], JournalState | None]:
+        assert self.path is not None
+        try:
+            return journal.read(self.path, stamp, since)
+        except JournalError as exc:
+            raise StoreFileError(str(exc)) from exc
+
+    def _apply(self, entries: list[Entry]) -> None:
+        """Journal entries, in order (on open, or written by another process)."""
+        with no_gc():
+            for kind, value in entries:
+                if kind == "replace":
+                    self._replace(value)
+                elif kind == "delete":
+                    self._delete(value)
+                else:
+                    raise StoreFileError(f"{self.path}: unknown journal entry {kind!r}")
 
     def _reindex(self) -> None:
         self._idx = _index(self._g)
@@ -197,28 +236,51 @@ class EmbeddedStore:
         if self.path is None or not self._write_lock.acquire(blocking=False):  # writing it ourselves
             return False
         try:
-            return _disk_identity(self.path) != self._identity
+            return _disk_identity(self.path) != self._identity or journal.changed(self.path, self._journal)
         finally:
             self._write_lock.release()
 
-    def read_disk(self) -> DiskGraph | None:
-        """The file as another process left it, read and indexed beside what this store serves
-        (seconds on a national graph, while reads go on); None when it has not changed."""
+    def read_disk(self) -> DiskGraph | JournalTail | None:
+        """What another process wrote: the journal entries this store has not applied (read, not
+        applied yet), or, when the graph file itself was rewritten, that file read and indexed
+        beside what this store serves (seconds on a national graph, while reads go on); None when
+        nothing changed."""
         if self.path is None:
             return None
         with self._write_lock:
-            if _disk_identity(self.path) in (None, self._identity):
+            identity = _disk_identity(self.path)
+            if identity is None:
                 return None
-            graph, identity = self._read(self.path)
-            disk = DiskGraph(graph, _index(graph), identity)
+            if identity == self._identity:
+                if not journal.changed(self.path, self._journal):
+                    return None
+                entries, state = self._read_journal(self._stamp, self._journal)
+                if not entries:  # a partial entry being written, or an ignored journal
+                    self._journal = state
+                    return None
+                return JournalTail(entries, state)
+            graph, identity, stamp = self._read(self.path)
+            replayed = EmbeddedStore()
+            replayed._g, replayed._idx = graph, _index(graph)
+            entries, state = self._read_journal(stamp, None)
+            replayed._apply(entries)
+            disk = DiskGraph(replayed._g, replayed._idx, identity, stamp, state)
         settle(collect=False)  # out of the collector's sight before it is served (graph/heap.py)
         return disk
 
-    def adopt(self, disk: DiskGraph) -> None:
-        """Serve the graph ``read_disk`` returned from now on (a swap: readers see old or new)."""
+    def adopt(self, disk: DiskGraph | JournalTail) -> None:
+        """Serve what ``read_disk`` returned from now on: the new entries applied, or the graph
+        swapped (readers see a plan old or new, never half of it)."""
+        if isinstance(disk, JournalTail):
+            with self._write_lock, self._lock:
+                self._apply(disk.entries)
+                self._journal = disk.state
+            settle(young_only=True)
+            return
         with self._write_lock, self._lock:
             old = self._g
             self._g, self._idx, self._identity = disk.graph, disk.indexes, disk.identity
+            self._stamp, self._journal = disk.stamp, disk.journal
             self.generation += 1
             self._rows.clear()
         _drop_cached_views(old)
@@ -238,12 +300,29 @@ class EmbeddedStore:
             self.reload_if_changed()
             yield
 
-    def _save(self) -> None:
-        """Write the graph to ``path`` atomically (no-op in memory); called within ``_writing``."""
+    def _persist(self, entries: list[Entry] | None) -> None:
+        """Make a write durable (called within ``_writing``): ``entries`` appended to the journal,
+        or the graph written whole: for a bulk write (``entries`` None), for a file written before
+        journals (no stamp), and when the journal has outgrown its share of the file."""
         if self.path is None:
             return
-        _atomic_write(self.path, self._g)
-        self._identity = _disk_identity(self.path)
+        if entries is not None and self._stamp is not None and self._identity is not None:
+            self._journal = journal.append(self.path, self._stamp, entries, self._journal)
+            if self._journal.applied <= max(JOURNAL_MIN_BYTES, JOURNAL_SHARE * self._identity[2]):
+                return
+        self._save()
+
+    def _save(self) -> None:
+        """Write the graph to ``path`` atomically (no-op in memory), with a new stamp, then drop
+        the journal its entries are now in; called within ``_writing``. A process killed between
+        the two leaves a journal of the old stamp, which readers ignore."""
+        if self.path is None:
+            return
+        stamp = uuid.uuid4().hex
+        _atomic_write(self.path, self._g, stamp)
+        self._identity, self._stamp = _disk_identity(self.path), stamp
+        journal.remove(self.path)
+        self._journal = None
 
     # --- writes ------------------------------------------------------------------------------
 
@@ -252,28 +331,37 @@ class EmbeddedStore:
 
     def replace_plans(self, plans: Iterable[PlanLike], progress: Progress | None = None) -> list[LoadResult]:
         results: list[LoadResult] = []
+        journaled: list[Entry] | None = []  # None once there are too many: the file is rewritten
         with self._writing():
             try:
                 with no_gc():  # one pause for the whole batch, not a full collection per plan
                     for plan in plans:
-                        result = self._replace(as_records(plan))
+                        recs = as_records(plan)
+                        result = self._replace(recs)
                         results.append(result)
+                        if journaled is not None:
+                            journaled.append(("replace", recs))
+                            journaled = journaled if len(journaled) <= JOURNAL_MAX_PLANS else None
                         if progress:
                             progress(result)
             finally:
                 if results:
-                    self._save()
+                    self._persist(journaled)
                 settle()
         return results
 
     def delete_plan(self, plan_id: str) -> bool:
         with self._writing():
-            with self._lock, no_gc():
-                found = bool(self._detach(plan_id)[0])
-                self.generation += found
-                self._rows.clear()
+            found = self._delete(plan_id)
             if found:
-                self._save()
+                self._persist([("delete", plan_id)])
+        return found
+
+    def _delete(self, plan_id: str) -> bool:
+        with self._lock, no_gc():
+            found = bool(self._detach(plan_id)[0])
+            self.generation += found
+            self._rows.clear()
         return found
 
     def _replace(self, recs: PlanRecords) -> LoadResult:
@@ -762,11 +850,20 @@ def _drop_cached_views(graph: nx.MultiDiGraph) -> None:
 
 
 class DiskGraph(NamedTuple):
-    """A graph read from the file with its indexes, ready for ``EmbeddedStore.adopt``."""
+    """A graph read from the file (its journal applied) with its indexes, for ``adopt``."""
 
     graph: nx.MultiDiGraph
     indexes: _Indexes
     identity: tuple[int, ...]
+    stamp: str | None
+    journal: JournalState | None
+
+
+class JournalTail(NamedTuple):
+    """Journal entries another process appended, read and not yet applied, for ``adopt``."""
+
+    entries: list[Entry]
+    state: JournalState | None
 
 
 def _identity(st: os.stat_result) -> tuple[int, ...]:
@@ -805,22 +902,23 @@ def _keep(props: Props, **filters: str | None) -> bool:
     return all(value is None or props.get(field) == value for field, value in filters.items())
 
 
-def _atomic_write(path: Path, graph: nx.MultiDiGraph) -> None:
-    """tmp file in the same folder + fsync + os.replace + fsync(folder): all or nothing."""
+def _atomic_write(path: Path, graph: nx.MultiDiGraph, stamp: str | None = None) -> None:
+    """tmp file in the same folder + fsync + os.replace + fsync(folder): all or nothing.
+    ``stamp`` names this version of the file for its journal (``graph/journal.py``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with open(tmp, "wb") as f:
             f.write(MAGIC)
             with no_gc():
-                pickle.dump({"format": 1, "graph": graph}, f, protocol=5)
+                pickle.dump({"format": 1, "graph": graph, "stamp": stamp}, f, protocol=5)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _remove_stale_temps(path: Path) -> None:
@@ -845,14 +943,3 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # some platforms cannot open a folder
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -14,6 +14,7 @@ import weakref
 from pathlib import Path
 
 import httpx
+import pytest
 
 from plangraph.graph.embedded import EmbeddedStore
 
@@ -103,9 +104,10 @@ def test_every_worker_serves_a_plan_uploaded_to_one(tmp_path: Path) -> None:
     assert log.count("Application startup complete") == 2, log[-2000:]
 
 
-def test_a_store_that_adopts_a_new_file_frees_the_old_graph(tmp_path: Path) -> None:
+def test_a_store_that_adopts_a_new_file_frees_the_old_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A server follows the file for weeks: every graph it swaps out must be freed (a national one
     is 1.3 GB), although the collector never looks at it again (it is frozen)."""
+    monkeypatch.setattr("plangraph.graph.embedded.JOURNAL_MAX_PLANS", 0)  # every write rewrites the file
     db = tmp_path / "graph.bin"
     plans = seed_plans()
     reader, writer = EmbeddedStore(db), EmbeddedStore(db)
