@@ -68,7 +68,7 @@ from .rows import (
     TaskRow,
     sort_rows,
 )
-from .row_cache import RowCache
+from .row_cache import RowCache, Same
 from .store import PlanLike, Progress, Stats
 
 __all__ = ["EmbeddedStore", "StoreFileError"]
@@ -282,7 +282,7 @@ class EmbeddedStore:
             self._g, self._idx, self._identity = disk.graph, disk.indexes, disk.identity
             self._stamp, self._journal = disk.stamp, disk.journal
             self.generation += 1
-            self._rows.clear()
+        self._forget_rows()
         _drop_cached_views(old)
         settle(young_only=True)
 
@@ -323,6 +323,7 @@ class EmbeddedStore:
         self._identity, self._stamp = _disk_identity(self.path), stamp
         journal.remove(self.path)
         self._journal = None
+        self._forget_rows()
 
     # --- writes ------------------------------------------------------------------------------
 
@@ -361,8 +362,18 @@ class EmbeddedStore:
         with self._lock, no_gc():
             found = bool(self._detach(plan_id)[0])
             self.generation += found
-            self._rows.clear()
+        if found:
+            self._forget_rows()
         return found
+
+    def _forget_rows(self) -> None:
+        """Drop every kept row. Rows are checked against the dicts they were made from, so this
+        is for memory only: a replaced plan's rows are overwritten when its place is asked again,
+        but a deleted plan's, or those of a whole graph read or written anew, would stay. Freeing
+        a national graph's rows takes about a second, outside the lock that reads wait for."""
+        with self._lock:
+            old, self._rows = self._rows, RowCache()
+        old.clear()
 
     def _replace(self, recs: PlanRecords) -> LoadResult:
         self._check(recs)
@@ -377,8 +388,7 @@ class EmbeddedStore:
                 self._reindex()  # the graph is the truth; derive the indexes from it again
                 raise
             finally:
-                self.generation += 1
-                self._rows.clear()
+                self.generation += 1  # rows need no clearing: a replaced plan's dicts are new ones
             replaced = bool(removed[0])
         return LoadResult(
             plan_id=recs.plan_id, jurisdiction=recs.jurisdiction, source_file=recs.source_file,
@@ -503,7 +513,7 @@ class EmbeddedStore:
         with self._lock:  # the plan and the rows read under one hold: both of the same version
             plan_id = self._idx.plans.get(jurisdiction)
             plan = self._g._node.get(("Plan", plan_id)) if plan_id is not None else None
-            return list(self._rows.get((kind, jurisdiction), _ignoring_plan(read, jurisdiction), plan))
+            return list(self._rows.get((kind, jurisdiction), _ignoring_plan(read, jurisdiction), Same(plan)))
 
     def _node(self, key: NodeKey) -> Props | None:
         return self._g.nodes[key] if key in self._g else None
@@ -893,7 +903,7 @@ def _file_lock(path: Path | None) -> Iterator[None]:
             fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
-def _ignoring_plan(read: Callable[[str], list[Row]], jurisdiction: str) -> Callable[[Props | None], list[Row]]:
+def _ignoring_plan(read: Callable[[str], list[Row]], jurisdiction: str) -> Callable[[Same], list[Row]]:
     """The row cache passes the plan it checks against; the read itself needs only the place."""
     return lambda _plan: read(jurisdiction)
 

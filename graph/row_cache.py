@@ -6,8 +6,10 @@ graph that was most of a request's time. The embedded store replaces attribute d
 changes them in place, so a row made from some dicts is right for exactly as long as the store
 still holds those dicts. An entry remembers the arguments its row was made from and is used only
 when they are the same objects (or equal ones) again; a replaced plan's rows are made afresh on
-their next read, with no invalidation step that a reader racing a writer could miss. Writes also
-empty the cache (``clear``) so that rows of removed plans do not stay in memory.
+their next read, with no invalidation step that a reader racing a writer could miss. A journaled
+write (one plan) keeps the cache: every other plan's rows stay good, so a server stays warm after
+an upload. Deletions and whole-graph writes or reads empty it, so that rows of removed plans do not
+stay in memory.
 
 Cached rows live as long as the graph, so they are moved out of the garbage collector's sight
 (``heap.settle``) every ``SETTLE_EVERY`` new rows: otherwise each full collection walks them all
@@ -51,3 +53,21 @@ class RowCache:
 
     def __len__(self) -> int:
         return len(self._rows)
+
+
+class Same:
+    """An argument that matches only the very object it holds, not an equal one: for a dict that
+    marks a version rather than being what a row is made from (a jurisdiction's lists are right
+    while its plan's dict is the stored one; a new version of the plan may have an equal dict).
+    Holding the object keeps it alive, so its identity cannot pass to a new one."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.obj is self.obj
+
+    __hash__ = None  # type: ignore[assignment]
+

@@ -95,6 +95,32 @@ def test_reads_follow_a_replaced_plan_as_a_fresh_store_would(store: EmbeddedStor
     assert _jurisdiction_reads(store, others) == _jurisdiction_reads(fresh, others)
 
 
+def test_reads_follow_a_replaced_plan_whose_own_fields_did_not_change(store: EmbeddedStore, plans: list[Plan]) -> None:
+    """A new version of a plan with the same file, tasks and counts (only who leads one task
+    changed): its Plan node's fields are equal to the old ones, yet the place's lists must change.
+    Kept rows are not emptied by such a write, so they must tell the versions apart by identity."""
+    place = plans[0].jurisdiction.name
+    before = _jurisdiction_reads(store, place)
+    changed = plans[0].model_copy(deep=True)
+    task = next(t for a in changed.actions for t in a.tasks if t.lead)
+    task.support, task.lead = [*task.lead, *task.support], []
+    store.replace_plans([changed])
+    after = _jurisdiction_reads(store, place)
+    fresh = EmbeddedStore()
+    fresh.replace_plans([changed, *plans[1:]])
+    assert after == _jurisdiction_reads(fresh, place)
+    assert after["lead assignments"] != before["lead assignments"]
+
+
+def test_replacing_one_plan_keeps_the_rows_of_the_others(store: EmbeddedStore, plans: list[Plan]) -> None:
+    """A server stays warm after an upload: the rows made for other places are used again."""
+    other = plans[1].jurisdiction.name
+    kept = store.tasks(jurisdiction=other)
+    store.replace_plans([plans[0].model_copy(deep=True)])
+    again = store.tasks(jurisdiction=other)
+    assert again == kept and all(a is b for a, b in zip(again, kept, strict=True))
+
+
 def test_a_deleted_plan_leaves_no_rows_behind(store: EmbeddedStore, plans: list[Plan]) -> None:
     place = plans[0].jurisdiction.name
     assert _jurisdiction_reads(store, place)["tasks"]
