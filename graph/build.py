@@ -81,6 +81,7 @@ PROPERTY_KEYS: tuple[str, ...] = (
     "clause", "clause_start", "clause_end", "shared_clause", "spellings", "stem", "keys", "kinds",
     "kinds_guessed", "members", "member_of", "office", "n_lead", "n_support", "n_responsible",
     "n_action_leads", "spelling", "guessed",
+    "keys_text",  # Neo4j only: ``keys`` as one indexed string (graph/neo4j.py)
 )
 
 Props = dict[str, Any]

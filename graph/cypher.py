@@ -38,12 +38,20 @@ def _text_index(label: str, prop: str) -> str:
 #: Uniqueness of ``id`` per label, then the lookups the reads use (plan, jurisdiction, names).
 SCHEMA: tuple[str, ...] = (
     *(_constraint(label) for label in _build.NODE_LABELS),
-    *(_index(label, "plan_id") for label in _build.OWNED_LABELS if label != "Plan"),
+    *(_index(label, "plan_id") for label in _build.OWNED_LABELS),
     *(_index(label, "jurisdiction") for label in ("Action", "Task", *_AGENCY_LABELS)),
     *(_index(label, prop) for label in _AGENCY_LABELS for prop in ("name", "stem")),
+    *(_text_index(label, "keys_text") for label in _AGENCY_LABELS),
     _text_index("Task", "title"),
     _text_index("Task", "text"),
 )
+
+#: Agencies stored before ``keys_text`` existed get it (run with the schema; a no-op after).
+FILL_KEYS_TEXT: dict[str, str] = {
+    lb: (f"MATCH (a:{lb}) WHERE a.keys_text IS NULL "
+         "SET a.keys_text = reduce(s = $separator, k IN coalesce(a.keys, []) | s + k + $separator)")
+    for lb in _AGENCY_LABELS
+}
 
 # --- writes -------------------------------------------------------------------------------------
 
@@ -113,9 +121,11 @@ AGENCIES_OF_JURISDICTION: dict[str, str] = {
 AGENCIES_OF_KIND: dict[str, str] = {
     lb: f"MATCH (a:{lb})-[:IS_KIND]->(:AgencyKind {{id: $kind}}) {_AGENCY}" for lb in _AGENCY_LABELS
 }
-#: ``keys`` holds the name, every spelling and the stems; a list, so this one scans the label.
+#: ``keys`` holds the name, every spelling and the stems. A list property has no index in Neo4j,
+#: so the keys are also stored as one string between separators, ``keys_text``, whose text index
+#: answers ``CONTAINS``: ``$keyed`` is the name between separators (a whole key, never a part).
 AGENCIES_BY_NAME: dict[str, str] = {
-    lb: f"MATCH (a:{lb}) WHERE $name IN a.keys {_AGENCY}" for lb in _AGENCY_LABELS
+    lb: f"MATCH (a:{lb}) WHERE a.keys_text CONTAINS $keyed {_AGENCY}" for lb in _AGENCY_LABELS
 }
 AGENCIES_ALL: dict[str, str] = {lb: f"MATCH (a:{lb}) {_AGENCY}" for lb in _AGENCY_LABELS}
 
@@ -159,7 +169,7 @@ ACTION_LEADS_ALL = f"MATCH (a)-[r:LEADS]->(x:Action) {_ACTION_LEAD}"
 PARAMETERS: dict[str, Any] = {
     "rows": [], "plan_ids": [], "ids": [], "agency_ids": [], "task_ids": [], "action_ids": [],
     "types": [], "name": "", "jurisdiction": "", "kind": "", "group_id": "", "action_id": "",
-    "text": "",
+    "text": "", "keyed": "", "separator": "",
 }
 
 

@@ -89,7 +89,8 @@ def _write_chunk(
     edges: dict[tuple[str, str, str], list[Props]] = defaultdict(list)
     for recs in chunk:
         for n in recs.nodes:
-            nodes[n.label].append({"id": n.id, "props": n.props})
+            props = {**n.props, "keys_text": keys_text(n.props.get("keys"))} if n.label in AGENCY_LABELS else n.props
+            nodes[n.label].append({"id": n.id, "props": props})
         for e in recs.edges:
             edges[e.signature].append({"src": e.src, "dst": e.dst, "props": e.props})
     for label in NODE_LABELS:
@@ -113,6 +114,16 @@ def _delete(tx: ManagedTransaction, plan_id: str) -> bool:
 
 def _fetch(tx: ManagedTransaction, query: str, params: dict[str, Any]) -> list[Any]:
     return list(tx.run(query, params))
+
+
+#: Between an agency's keys in ``keys_text``: a control character, which plan text never holds
+#: (normalising drops them), so a key between two of them is a whole key.
+KEY_SEPARATOR = "\x1f"
+
+
+def keys_text(keys: Sequence[str] | None) -> str:
+    """An agency's keys as one string, each between separators: what Neo4j's text index finds."""
+    return KEY_SEPARATOR + "".join(f"{k}{KEY_SEPARATOR}" for k in keys or ())
 
 
 def _agency_match(
@@ -158,10 +169,13 @@ class Neo4jStore:
                    **kwargs)
 
     def ensure_schema(self) -> None:
-        """Uniqueness constraints and indexes, created before any data (idempotent)."""
+        """Uniqueness constraints and indexes, created before any data (idempotent), and the
+        indexed ``keys_text`` of agencies stored before it existed."""
         with self._driver.session(database=self.database) as session:
             for statement in cypher.SCHEMA:
                 session.run(statement).consume()
+            for statement in cypher.FILL_KEYS_TEXT.values():
+                session.run(statement, separator=KEY_SEPARATOR).consume()
 
     def close(self) -> None:
         if self._owns_driver:
@@ -259,7 +273,7 @@ class Neo4jStore:
     def _agency_records(
         self, label: str, jurisdiction: str | None, ids: set[str] | None, name: str | None, kind: str | None
     ) -> list[Any]:
-        """From the most selective index: ids, jurisdiction, kind, then names (a label scan)."""
+        """From the most selective index: ids, jurisdiction, kind, then names (the text index on keys)."""
         if ids is not None:
             return self._read(cypher.AGENCIES_BY_IDS[label], ids=sorted(ids))
         if jurisdiction is not None:
@@ -267,7 +281,9 @@ class Neo4jStore:
         if kind is not None:
             return self._read(cypher.AGENCIES_OF_KIND[label], kind=kind)
         if name is not None:
-            return self._read(cypher.AGENCIES_BY_NAME[label], name=name)
+            if KEY_SEPARATOR in name:  # in no key: a separator in it would match across two keys
+                return []
+            return self._read(cypher.AGENCIES_BY_NAME[label], keyed=f"{KEY_SEPARATOR}{name}{KEY_SEPARATOR}")
         return self._read(cypher.AGENCIES_ALL[label])
 
     def group_members(self, group_id: str) -> list[AgencyRow]:

@@ -44,6 +44,8 @@ from plangraph.graph.store import GraphStore
 from plangraph.loaders import PlanError, parse_bytes, parse_file
 from plangraph.synth import write_corpus
 
+from tests.graph.test_store import NATIONAL_ANSWERS
+
 from .support import (
     SEED_PATHS, TOKEN, answers, expected_stats, fengdu_versions, neo4j_store_or_skip, seed_plans, seeded_store,
 )
@@ -61,7 +63,7 @@ def plangraph(*args: str, env: dict[str, str] | None = None, **kwargs: Any) -> s
 def own_answers(store: GraphStore, plan: Any) -> dict:
     """The store suite's answers about one plan (not the national lists, which other plans change)."""
     name = plan.jurisdiction.name
-    return {k: v for k, v in answers(store, [plan]).items() if k.startswith(name) and not k.endswith("by name")}
+    return {k: v for k, v in answers(store, [plan]).items() if k.startswith(name) and not k.endswith(NATIONAL_ANSWERS)}
 
 
 # --- (a) bad files in the middle of a folder ------------------------------------------------------
