@@ -124,8 +124,10 @@ AGENCIES_OF_KIND: dict[str, str] = {
 #: ``keys`` holds the name, every spelling and the stems. A list property has no index in Neo4j,
 #: so the keys are also stored as one string between separators, ``keys_text``, whose text index
 #: answers ``CONTAINS``: ``$keyed`` is the name between separators (a whole key, never a part).
+#: ``toString``: the planner uses a text index only where it can tell the value is a STRING (Neo4j
+#: Cypher manual, "Ensuring text index use").
 AGENCIES_BY_NAME: dict[str, str] = {
-    lb: f"MATCH (a:{lb}) WHERE a.keys_text CONTAINS $keyed {_AGENCY}" for lb in _AGENCY_LABELS
+    lb: f"MATCH (a:{lb}) WHERE a.keys_text CONTAINS toString($keyed) {_AGENCY}" for lb in _AGENCY_LABELS
 }
 AGENCIES_ALL: dict[str, str] = {lb: f"MATCH (a:{lb}) {_AGENCY}" for lb in _AGENCY_LABELS}
 
