@@ -47,14 +47,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 import networkx as nx
 
 from . import journal
 from .build import AGENCY_LABELS, ROLE_TYPES, PlanRecords, as_records
+from .files import stale_temps, write_atomically
 from .heap import no_gc, settle
-from .journal import Entry, JournalError, JournalState, fsync_dir
+from .journal import Entry, JournalError, JournalState
 from .model import Role
 from .rows import (
     TYPE_OF_ROLE,
@@ -913,43 +914,18 @@ def _keep(props: Props, **filters: str | None) -> bool:
 
 
 def _atomic_write(path: Path, graph: nx.MultiDiGraph, stamp: str | None = None) -> None:
-    """tmp file in the same folder + fsync + os.replace + fsync(folder): all or nothing.
-    ``stamp`` names this version of the file for its journal (``graph/journal.py``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(MAGIC)
-            with no_gc():
-                pickle.dump({"format": 1, "graph": graph, "stamp": stamp}, f, protocol=5)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    """The graph file, put in place whole (``graph/files.py``). ``stamp`` names this version of the
+    file for its journal (``graph/journal.py``)."""
+
+    def write(f: BinaryIO) -> None:
+        f.write(MAGIC)
+        with no_gc():
+            pickle.dump({"format": 1, "graph": graph, "stamp": stamp}, f, protocol=5)
+
+    write_atomically(path, write)
 
 
 def _remove_stale_temps(path: Path) -> None:
-    """Delete temp files that a killed writer left beside the store (the store itself is intact).
-
-    A temp file names its writer's process id; one whose process is gone can only be debris.
-    """
-    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            pid = int(tmp.name[len(path.name) + 2 :].split(".", 1)[0])
-        except ValueError:
-            continue
-        if pid != os.getpid() and not _process_alive(pid):
-            tmp.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """Delete temp files that a killed writer left beside the store (the store itself is intact)."""
+    for stale in (*stale_temps(path), *stale_temps(journal.journal_path(path))):
+        stale.unlink(missing_ok=True)

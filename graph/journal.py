@@ -28,10 +28,11 @@ from __future__ import annotations
 import os
 import pickle
 import struct
-import threading
 import zlib
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from .files import write_atomically
 
 MAGIC = b"plangraph-journal v1 "
 _HEAD = struct.Struct("<II")  # payload length, CRC-32 of the payload
@@ -163,27 +164,5 @@ def _entries(data: bytes, path: Path, start: int) -> tuple[list[Entry], int]:
 
 
 def _create(path: Path, stamp: str) -> None:
-    """A new journal holding only its header, put in place whole (temp file, fsync, rename)."""
-    tmp = path.with_name(f".{path.name[: -len('.journal')]}.{os.getpid()}.{threading.get_ident()}.j.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(_header(stamp))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (the graph file's and the journal's)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # some platforms cannot open a folder
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """A new journal holding only its header, put in place whole."""
+    write_atomically(path, lambda f: f.write(_header(stamp)))

@@ -480,8 +480,10 @@ def test_embedded_open_removes_temp_files_of_dead_writers(seed_plans: list[Plan]
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     stale = tmp_path / f".graph.bin.{int(dead.stdout)}.1.tmp"
     live = tmp_path / f".graph.bin.{os.getpid()}.1.tmp"
+    stale_journal = tmp_path / f".graph.bin.journal.{int(dead.stdout)}.1.tmp"  # a journal being started
     stale.write_bytes(b"half a graph")
     live.write_bytes(b"being written")
+    stale_journal.write_bytes(b"plangraph-journal v1 ")
     store = EmbeddedStore(db)
-    assert not stale.exists() and live.exists()
+    assert not stale.exists() and not stale_journal.exists() and live.exists()
     assert store.stats() == EmbeddedStore(db).stats()
