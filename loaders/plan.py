@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from plangraph.graph.heap import no_gc
-from plangraph.graph.model import (
-    ROLES,
-    Action,
-    Agency,
-    Group,
-    Plan,
-    Role,
-    Source,
-    Task,
-    agency_id,
-)
+from plangraph.graph.model import ROLES, Plan, Role, agency_id
 
 from .agencies import AgencyResolver, is_group
 from .clauses import parse_clause
@@ -36,6 +27,11 @@ MEMBER_LIST = re.compile(r"^成\s*员\s*：")
 MEMBER_SUFFIX = re.compile(r"(?:主要)?(?:负责人|负责同志|乡镇长|主任|局长|部长)$")
 LEADING_GROUP = re.compile(r"((?:县|市|区|省)[\u4e00-\u9fff]{0,20}?领导小组)")
 OFFICE = re.compile(r"办公室设在([\u4e00-\u9fff（）]{2,20}?)(?:[，。,]|$)")
+
+# The fields of one model of ``graph.model`` (a task, an action, an agency, a group), as plain
+# values: the builder gives the whole plan as fields and ``Plan.model_validate`` makes every model
+# in one call into pydantic-core, instead of one Python ``__init__`` and validation per model.
+Fields = dict[str, object]
 
 
 def parse_file(path: str | Path) -> Plan:
@@ -59,6 +55,7 @@ def parse_bytes(data: bytes, name: str) -> Plan:
 
 
 def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
+    """The plan a decoded source holds; ``name`` and ``sha256`` identify the file it came from."""
     warnings: list[str] = []
     paragraphs = join_paragraphs(split_lines(source.text), warnings)
     actions = find_actions(paragraphs, warnings)
@@ -74,20 +71,26 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     members = _member_list(paragraphs)
     plan_actions = builder.build_actions(actions, members)
     groups = builder.groups(members, paragraphs)
-    return Plan(
-        source=Source(file=name, sha256=sha256, format=source.format),
-        jurisdiction=jurisdiction,
-        period=find_period(joined, jurisdiction.name),
-        literacy_target_percent=find_target(joined),
-        actions=plan_actions,
-        groups=groups,
-        agencies=builder.agencies(),
-        warnings=warnings,
+    return Plan.model_validate(
+        {
+            "source": {"file": name, "sha256": sha256, "format": source.format},
+            "jurisdiction": jurisdiction,
+            "period": find_period(joined, jurisdiction.name),
+            "literacy_target_percent": find_target(joined),
+            "actions": plan_actions,
+            "groups": groups,
+            "agencies": builder.agencies(),  # after groups(), which adds the leading group's name
+            "warnings": warnings,
+        }
     )
 
 
 class _PlanBuilder:
-    """Turns drafts into model objects once every spelling of the plan is known."""
+    """Turns drafts into the fields of the plan's models once every spelling of the plan is known.
+
+    Only fields are built here (``Fields``); a model's optional fields are given exactly when the
+    model built apiece was given them, so the plan's ``model_fields_set`` are as they were.
+    """
 
     def __init__(self, source: SourceText, jurisdiction: str, warnings: list[str]) -> None:
         self.source = source
@@ -95,53 +98,53 @@ class _PlanBuilder:
         self.warnings = warnings
         self.resolver = AgencyResolver(jurisdiction)
         self.canonical: dict[str, str] = {}
-        self._ids: dict[str, str] = {}  # spelling -> agency id, once ``canonical`` is final
+        self._ids = _AgencyIds(jurisdiction, self.canonical)
 
-    def build_actions(self, drafts: list[ActionDraft], members: list[tuple[str, int, int, Paragraph]]) -> list[Action]:
+    def build_actions(self, drafts: list[ActionDraft], members: list[tuple[str, int, int, Paragraph]]) -> list[Fields]:
+        """The fields of every action, with its tasks, after resolving all spellings at once."""
         for draft in drafts:
             for clause_at in draft.lead_clauses + [c for t in draft.tasks for c in t.clauses]:
                 self.resolver.add_list([n.name for n in clause_at.clause.names])
         if members:
             self.resolver.add_list([m[0] for m in members])
         self.canonical = self.resolver.resolve()
-        self._ids.clear()
+        self._ids = _AgencyIds(self.jurisdiction, self.canonical)
         return [self._action(d) for d in drafts]
 
     def _span(self, par: Paragraph, start: int, end: int) -> tuple[int, int]:
         return self.source.raw_span(par.offsets[start], par.offsets[end - 1] + 1)
 
-    def _mentions(self, at: ClauseAt) -> list[tuple[Role, dict[str, object]]]:
-        """Every name a clause gives, with its role: the spelling, its agency and its raw span.
+    def _add_mentions(self, at: ClauseAt, by_role: Mapping[Role, list[Fields]]) -> None:
+        """Append every name a clause gives to the list of its role, as the fields of a
+        ``Mention`` (the spelling, its agency and its raw span).
 
-        Each mention is the fields of a ``Mention``: the task or action validating its lists builds
-        them all in one call, cheaper than a model built apiece.
+        A plan has a few hundred mentions: this loop is the builder's hottest, hence the locals.
         """
         offsets = at.paragraph.offsets
         raw_span = self.source.raw_span
-        return [
-            (n.role, {"name": n.name, "agency_id": self.agency_id(n.name), "span": raw_span(offsets[n.start], offsets[n.end - 1] + 1)})
-            for n in at.clause.names
-        ]
+        ids = self._ids
+        for n in at.clause.names:
+            by_role[n.role].append({"name": n.name, "agency_id": ids[n.name], "span": raw_span(offsets[n.start], offsets[n.end - 1] + 1)})
 
     def agency_id(self, spelling: str) -> str:
-        """The id of the agency a spelling names, remembered: a plan writes each name many times."""
-        found = self._ids.get(spelling)
-        if found is None:
-            found = self._ids[spelling] = agency_id(self.jurisdiction, self.canonical.get(spelling, spelling))
-        return found
+        """The id of the agency a spelling names (remembered, see ``_AgencyIds``)."""
+        return self._ids[spelling]
 
-    def _action(self, draft: ActionDraft) -> Action:
-        leads = [mention for c in draft.lead_clauses for _, mention in self._mentions(c)]
+    def _action(self, draft: ActionDraft) -> Fields:
+        """The fields of an ``Action``: its span runs from the heading to its last clause."""
+        leads: list[Fields] = []
+        every_role_to_leads = dict.fromkeys(ROLES, leads)  # an action's leads are all its clauses name
+        for c in draft.lead_clauses:
+            self._add_mentions(c, every_role_to_leads)
         last = draft.tasks[-1].paragraphs[-1] if draft.tasks else (draft.intro[-1] if draft.intro else draft.heading)
         span = self.source.raw_span(draft.heading.start, _end_of(draft, last))
         tasks = [self._task(draft, i + 1, t) for i, t in enumerate(draft.tasks)]
-        return Action(seq=draft.seq, part=draft.part, key=draft.key, title=draft.title, span=span, leads=leads, tasks=tasks)
+        return {"seq": draft.seq, "part": draft.part, "key": draft.key, "title": draft.title, "span": span, "leads": leads, "tasks": tasks}
 
-    def _task(self, action: ActionDraft, seq: int, draft: TaskDraft) -> Task:
-        """One model built from finished lists (appending to a new task's default lists would
-        first deep-copy each default)."""
+    def _task(self, action: ActionDraft, seq: int, draft: TaskDraft) -> Fields:
+        """The fields of a ``Task``, its clauses' texts joined and their mentions by role."""
         first = draft.paragraphs[0]
-        mentions: dict[Role, list[dict[str, object]]] = {role: [] for role in ROLES}
+        mentions: dict[Role, list[Fields]] = {role: [] for role in ROLES}
         texts: list[str] = []
         spans: list[tuple[int, int]] = []
         for c in draft.clauses:
@@ -150,44 +153,47 @@ class _PlanBuilder:
             spans.append(self._span(c.paragraph, clause.start, clause.end))
             if clause.warnings:
                 self.warnings.extend(f"{draft.title}: {w}" for w in clause.warnings)
-            for role, mention in self._mentions(c):
-                mentions[role].append(mention)
+            self._add_mentions(c, mentions)
+        task: Fields = {
+            "seq": seq,
+            "title": draft.title,
+            "text": "".join([p.text for p in draft.paragraphs]),
+            "span": self.source.raw_span(first.start, draft.end()),
+            "shared_clause": draft.shared_clause,
+            **mentions,
+        }
         # as when they were assigned after construction, clause and clause_span are set only when
         # there is a clause
-        found: dict[str, object] = {}
         if texts:
-            found = {"clause": "\n".join(texts), "clause_span": (min(s for s, _ in spans), max(e for _, e in spans))}
-        return Task(
-            seq=seq,
-            title=draft.title,
-            text="".join(p.text for p in draft.paragraphs),
-            span=self.source.raw_span(first.start, draft.end()),
-            shared_clause=draft.shared_clause,
-            **found,
-            **mentions,
-        )
+            task["clause"] = "\n".join(texts)
+            task["clause_span"] = _hull(spans)
+        return task
 
-    def agencies(self) -> list[Agency]:
+    def agencies(self) -> list[Fields]:
+        """The fields of every ``Agency``: one per canonical name, with the spellings read as it."""
         spellings: dict[str, list[str]] = {}
         for spelling, canonical in sorted(self.canonical.items()):
             spellings.setdefault(canonical, []).append(spelling)
         return [
-            Agency(id=agency_id(self.jurisdiction, c), name=c, spellings=s, is_group=is_group(c))
+            {"id": agency_id(self.jurisdiction, c), "name": c, "spellings": s, "is_group": is_group(c)}
             for c, s in sorted(spellings.items())
         ]
 
-    def groups(self, members: list[tuple[str, int, int, Paragraph]], paragraphs: list[Paragraph]) -> list[Group]:
-        groups: list[Group] = []
+    def groups(self, members: list[tuple[str, int, int, Paragraph]], paragraphs: list[Paragraph]) -> list[Fields]:
+        """The fields of every ``Group``: the group references, then the leading group if listed."""
+        groups: list[Fields] = []
         member_ids = list(dict.fromkeys(self.agency_id(m[0]) for m in members))
         for name in sorted(set(self.canonical.values())):  # the agencies' names, as agencies() has them
             if is_group(name):
                 linked = member_ids if "成员单位" in name else []
-                groups.append(Group(name=name, agency_id=agency_id(self.jurisdiction, name), members=linked))
+                groups.append({"name": name, "agency_id": agency_id(self.jurisdiction, name), "members": linked})
         if members:
             groups.append(self._leading_group(members, member_ids, paragraphs))
         return groups
 
-    def _leading_group(self, members: list[tuple[str, int, int, Paragraph]], member_ids: list[str], paragraphs: list[Paragraph]) -> Group:
+    def _leading_group(self, members: list[tuple[str, int, int, Paragraph]], member_ids: list[str], paragraphs: list[Paragraph]) -> Fields:
+        """The fields of the leading group: its name from the lines before its member list, its
+        office from the lines after."""
         member_par = members[0][3]
         index = next(i for i, p in enumerate(paragraphs) if p is member_par)
         name = "领导小组"
@@ -203,7 +209,28 @@ class _PlanBuilder:
                 office = self.agency_id(m.group(1)) if m.group(1) in self.canonical else None
                 break
         self.canonical.setdefault(name, name)
-        return Group(name=name, agency_id=agency_id(self.jurisdiction, name), members=member_ids, office=office)
+        return {"name": name, "agency_id": agency_id(self.jurisdiction, name), "members": member_ids, "office": office}
+
+
+class _AgencyIds(dict[str, str]):
+    """Spelling -> agency id, each made on first use: a plan writes each name many times, and a
+    hit is a plain dict look-up. Made once the plan's spellings are resolved (``canonical``)."""
+
+    def __init__(self, jurisdiction: str, canonical: Mapping[str, str]) -> None:
+        super().__init__()
+        self.jurisdiction = jurisdiction
+        self.canonical = canonical
+
+    def __missing__(self, spelling: str) -> str:
+        found = self[spelling] = agency_id(self.jurisdiction, self.canonical.get(spelling, spelling))
+        return found
+
+
+def _hull(spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The smallest span covering all of ``spans`` (most tasks have one clause: its own span)."""
+    if len(spans) == 1:
+        return spans[0]
+    return min(s for s, _ in spans), max(e for _, e in spans)
 
 
 def _end_of(draft: ActionDraft, last: Paragraph) -> int:
