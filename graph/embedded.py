@@ -352,6 +352,17 @@ class EmbeddedStore:
                 settle()
         return results
 
+    def compact(self) -> int:
+        """Fold the journal into the graph file (written whole), so that one file holds the store:
+        to copy or back it up. Returns the bytes of journal folded in (0: nothing to do)."""
+        if self.path is None:
+            return 0
+        with self._writing():
+            folded = journal.size(self.path)
+            if folded or (self._stamp is None and self.path.exists()):
+                self._save()
+        return folded
+
     def delete_plan(self, plan_id: str) -> bool:
         with self._writing():
             found = self._delete(plan_id)

@@ -103,3 +103,22 @@ def test_unreachable_neo4j_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens on port 9 (discard)
     code, _, err = _run("stats", "--store", "neo4j")
     assert code == 1 and "cannot open the neo4j store" in err
+
+
+def test_compact_folds_the_journal_into_the_file(tmp_path: Path, seed_paths: list[Path]) -> None:
+    """After a small load the store is the file and its journal; after ``compact``, the file alone."""
+    db = tmp_path / "graph.bin"
+    journal = tmp_path / "graph.bin.journal"
+    assert _run("load", *map(str, seed_paths[:3]), "--db", str(db))[0] == 0
+    assert _run("load", *map(str, seed_paths[3:]), "--db", str(db))[0] == 0
+    assert journal.exists()
+    before = EmbeddedStore(db).stats()
+    code, out, _ = _run("compact", "--db", str(db))
+    assert code == 0 and "bytes of journal folded in" in out
+    assert not journal.exists()
+    alone = tmp_path / "copy" / "graph.bin"  # the file copied without a journal holds every plan
+    alone.parent.mkdir()
+    shutil.copy(db, alone)
+    assert EmbeddedStore(alone).stats() == before and before["nodes"]["Plan"] == len(seed_paths)
+    code, out, _ = _run("compact", "--db", str(db))
+    assert code == 0 and "nothing to do" in out
