@@ -42,6 +42,9 @@ async def follow_store_file(app: FastAPI, seconds: float, warm_up: Callable[[Fas
         await lock.acquire_write()
         try:
             store.adopt(disk)
+        except Exception:  # entries that do not apply: the store reads the whole file next time
+            log.exception("applying what another process wrote failed; will read the whole store file")
+            continue
         finally:
             lock.release_write()
         log.info("store file changed on disk: now serving it (generation %s)", store.generation)

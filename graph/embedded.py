@@ -274,7 +274,11 @@ class EmbeddedStore:
         swapped (readers see a plan old or new, never half of it)."""
         if isinstance(disk, JournalTail):
             with self._write_lock, self._lock:
-                self._apply(disk.entries)
+                try:
+                    self._apply(disk.entries)
+                except Exception:  # the file is the truth: read it whole next time, replayed afresh
+                    self._identity = None
+                    raise
                 self._journal = disk.state
             settle(young_only=True)
             return

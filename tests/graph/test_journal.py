@@ -222,3 +222,27 @@ def test_a_failed_append_leaves_the_store_on_disk_as_it_was(
     # the bytes may have reached the file before fsync failed: then the entry is whole and stays
     reopened = EmbeddedStore(db)
     assert reopened.stats() in (memory.stats(), expected_stats(seed_plans[:4]))
+
+
+def test_an_entry_that_does_not_apply_leaves_a_follower_serving_what_it_had(tmp_path: Path, seed_plans: list[Plan]) -> None:
+    """An entry this version cannot apply (written by a newer one, say): the follower refuses it
+    and keeps every plan it had; it reads the whole file from then on, and takes it once whole."""
+    db = tmp_path / "graph.bin"
+    writer = EmbeddedStore(db)
+    writer.replace_plans(seed_plans[:2])
+    writer.replace_plans([seed_plans[2]])
+    reader = EmbeddedStore(db)
+    before = answers(reader, seed_plans)
+    journal.append(db, writer._stamp, [("rename", "plan:x")], writer._journal)
+    with pytest.raises(StoreFileError, match="unknown journal entry 'rename'"):
+        reader.reload_if_changed()
+    assert answers(reader, seed_plans) == before
+    with pytest.raises(StoreFileError, match="unknown journal entry"):
+        reader.reload_if_changed()  # the whole file now, replayed afresh: the same entry
+    with pytest.raises(StoreFileError, match="unknown journal entry"):
+        EmbeddedStore(db)
+    assert answers(reader, seed_plans) == before
+    _atomic_write(db, writer._g, "a-newer-version")  # as a newer version's compaction would
+    journal.remove(db)
+    assert reader.reload_if_changed()
+    assert answers(reader, seed_plans) == answers(EmbeddedStore(db), seed_plans)

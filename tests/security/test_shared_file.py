@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from plangraph.graph.build import as_records
 from plangraph.graph.embedded import EmbeddedStore
 
 from .support import SEED_PATHS, TOKEN, seed_plans, start_server
@@ -119,3 +120,32 @@ def test_a_store_that_adopts_a_new_file_frees_the_old_graph(tmp_path: Path, monk
     assert reader.reload_if_changed()
     assert old() is None, "the swapped-out graph is still alive"
     assert _places(reader) == {p.jurisdiction.name for p in plans}
+
+
+def test_a_server_keeps_serving_when_another_process_writes_what_it_cannot_apply(tmp_path: Path) -> None:
+    """A journal entry the server cannot apply (a newer version's, say) is logged and refused; the
+    server keeps answering with the plans it had, then takes the file once it is whole again."""
+    from plangraph.graph import journal
+    from plangraph.graph.embedded import _atomic_write
+
+    db = tmp_path / "graph.bin"
+    writer = EmbeddedStore(db)
+    writer.replace_plans(seed_plans()[:3])
+    writer.replace_plans([seed_plans()[3]])  # journaled: the server follows a journal
+    server = start_server(db, tmp_path / "serve.log", env={"PLANGRAPH_FOLLOW_SECONDS": "0.2"})
+    try:
+        assert len(httpx.get(f"{server.base}/jurisdictions").json()) == 4
+        journal.append(db, writer._stamp, [("rename", "plan:x")], writer._journal)
+        time.sleep(1.5)  # several follow rounds
+        assert httpx.get(f"{server.base}/health").status_code == 200
+        assert len(httpx.get(f"{server.base}/jurisdictions").json()) == 4
+        writer._replace(as_records(seed_plans()[4]))  # then the file is written whole, journal folded
+        _atomic_write(db, writer._g, "a-newer-version")
+        journal.remove(db)
+        deadline = time.monotonic() + 30
+        while len(httpx.get(f"{server.base}/jurisdictions").json()) != 5:
+            assert time.monotonic() < deadline, "the server never took the whole file"
+            time.sleep(0.2)
+    finally:
+        log = server.stop()
+    assert "applying what another process wrote failed" in log
