@@ -7,7 +7,6 @@ parameter a 422; nothing a client sends should give a 500.
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
 
@@ -22,6 +21,7 @@ from plangraph.queries import NameCatalog, NotFound
 
 from .deps import ReadingDep, ReadWriteLock
 from .follow import can_follow, follow_store_file
+from .rebuild import Rebuilder
 from .routes import agencies, exports, health, jurisdictions, maps, overlap, plans, tasks
 from .settings import ApiSettings
 from .uploads import UploadGuard
@@ -36,10 +36,10 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=_warm_up, args=(app,), name="plangraph-warm-up", daemon=True).start()
+        app.state.rebuilder.request()  # the warm-up, in the background
         async with anyio.create_task_group() as tasks:
             if settings.follow_seconds > 0 and can_follow(store):
-                tasks.start_soon(follow_store_file, app, settings.follow_seconds, _warm_up)
+                tasks.start_soon(follow_store_file, app, settings.follow_seconds)
             yield
             tasks.cancel_scope.cancel()
         store.close()
@@ -48,7 +48,8 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
                   dependencies=[ReadingDep])
     app.state.store = store
     app.state.lock = ReadWriteLock()
-    app.state.catalog = NameCatalog(store)
+    app.state.rebuilder = Rebuilder(lambda: _warm_up(app))
+    app.state.catalog = NameCatalog(store, on_stale=app.state.rebuilder.request)
     app.state.settings = settings
     app.state.warm = False
     app.add_middleware(UploadGuard, settings=settings)  # inside CORS: its refusals carry CORS headers
@@ -70,17 +71,18 @@ def app_from_environment() -> FastAPI:
 
 
 def _warm_up(app: FastAPI) -> None:
-    """Read the name catalogue, build the theme index and (``PLANGRAPH_PREWARM``) make every
+    """Build the theme index, read the name catalogue and (``PLANGRAPH_PREWARM``) make every
     plan's rows before the first user asks: on a national graph they take seconds, which the
     first requests would otherwise wait for (a profile asked first costs 2 ms, then 0.5 ms).
-    ``/health`` says ``"warm": true`` when this is done."""
+    At start-up and after every write (``api/rebuild.py``); meanwhile requests are answered from
+    what was made before. ``/health`` says ``"warm": true`` when the first one is done."""
     from plangraph.graph.heap import settle
     from plangraph.queries.overlap import prepare_comparisons
     from plangraph.queries.themes import theme_index
 
     try:
+        theme_index(app.state.store)  # first: the kept answers that the names' refresh empties need it
         app.state.catalog.refresh()
-        theme_index(app.state.store)
         prewarm = getattr(app.state.store, "prewarm", None)
         if app.state.settings.prewarm and prewarm is not None:
             prewarm()

@@ -15,7 +15,6 @@ Only stores that keep a file (the embedded one) are followed: Neo4j is shared by
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import anyio
 from fastapi import FastAPI
@@ -24,8 +23,9 @@ from fastapi.concurrency import run_in_threadpool
 log = logging.getLogger(__name__)
 
 
-async def follow_store_file(app: FastAPI, seconds: float, warm_up: Callable[[FastAPI], None]) -> None:
-    """Forever: every ``seconds``, adopt the file's graph if another process changed it."""
+async def follow_store_file(app: FastAPI, seconds: float) -> None:
+    """Forever: every ``seconds``, adopt the file's graph if another process changed it, then have
+    what the app derives from it made again in the background (``api/rebuild.py``)."""
     store = app.state.store
     while True:
         await anyio.sleep(seconds)
@@ -48,7 +48,7 @@ async def follow_store_file(app: FastAPI, seconds: float, warm_up: Callable[[Fas
         finally:
             lock.release_write()
         log.info("store file changed on disk: now serving it (generation %s)", store.generation)
-        await run_in_threadpool(warm_up, app)
+        app.state.rebuilder.request()
 
 
 def can_follow(store: object) -> bool:

@@ -25,7 +25,7 @@ from plangraph.graph.rows import ActionLeadRow, AgencyRow, AssignmentRow, Jurisd
 from plangraph.graph.store import GraphStore
 
 from .names import NameCatalog, resolve_jurisdiction
-from .themes import SharedTheme, jaccard, theme_index
+from .themes import SharedTheme, jaccard, themes_for
 
 UNKNOWN_KIND = "unknown"
 ROLE_WEIGHT = {"lead": 2.0, "action_lead": 2.0, "responsible": 1.5, "support": 1.0}
@@ -150,7 +150,7 @@ def _themes(catalog: NameCatalog, a: str, b: str, reads: dict[str, PlaceReads]) 
     """The theme fields of a comparison: shared themes with leads, themes only one side has."""
     from .overlap import theme_sides  # overlap builds on this module
 
-    index = theme_index(catalog.store)
+    index = themes_for(catalog)
     in_a, in_b = index.themes_of(a), index.themes_of(b)
     ordered = [t.id for t in index.themes]
     return {

@@ -50,11 +50,23 @@ class NameCatalog:
     (``generation``, as the embedded one does) is re-read when it was written, never on a timer:
     reading every agency of a national graph takes seconds, which one request in every ``ttl``
     would otherwise wait for.
+
+    ``on_stale``: a server's way to rebuild elsewhere. When set, a stale catalogue that has been
+    read once calls it (it must return at once, having started the work in the background) and
+    goes on answering from what it has, as do the theme index and the answers kept with
+    ``derived``: after a write, a server answers from the previous names and themes for the few
+    seconds the rebuild takes (the store's own rows are always current), instead of one request
+    rebuilding a national catalogue and theme index on the event loop while every other waits
+    (p99 of 20 s measured right after an upload). Without it (the command line, tests) a stale
+    catalogue is refreshed in the call that finds it stale.
     """
 
-    def __init__(self, store: GraphStore, ttl: float = NAMES_TTL_SECONDS) -> None:
+    def __init__(
+        self, store: GraphStore, ttl: float = NAMES_TTL_SECONDS, on_stale: Callable[[], None] | None = None,
+    ) -> None:
         self.store = store
         self.ttl = ttl
+        self.on_stale = on_stale
         self._lock = threading.Lock()
         self._loaded_at = -1.0
         self._generation: object = None  # the store's generation when last read
@@ -75,13 +87,27 @@ class NameCatalog:
             self._generation = generation
             self._derived = {}
 
-    def _fresh(self) -> None:
+    @property
+    def serves_stale(self) -> bool:
+        """Answers may come from the previous store state while a rebuild runs (``on_stale``)."""
+        return self.on_stale is not None
+
+    def is_stale(self) -> bool:
         generation = getattr(self.store, "generation", None)
         if generation is not None and self._loaded_at >= 0:
-            if generation != self._generation:
-                self.refresh()
-        elif time.monotonic() - self._loaded_at > self.ttl:
+            return generation != self._generation
+        return time.monotonic() - self._loaded_at > self.ttl
+
+    def refresh_soon(self) -> None:
+        """Refresh now, or, with ``on_stale`` and something to answer from meanwhile, have it done."""
+        if self.on_stale is not None and self._loaded_at >= 0:
+            self.on_stale()
+        else:
             self.refresh()
+
+    def _fresh(self) -> None:
+        if self.is_stale():
+            self.refresh_soon()
 
     def jurisdictions(self) -> list[str]:
         self._fresh()
@@ -166,7 +192,7 @@ def resolve_jurisdiction(catalog: NameCatalog, name: str) -> str:
     if catalog.is_jurisdiction(name):
         return name
     if catalog.store.jurisdiction(name) is not None:  # loaded since the catalogue was read
-        catalog.refresh()
+        catalog.refresh_soon()
         return name
     raise NotFound("jurisdiction", name, suggest(name, catalog.jurisdictions()))
 

@@ -62,7 +62,7 @@ SAME_TITLE_KEPT = 2  # tasks kept per distinct title of a theme, so a task meets
 __all__ = [
     "LeadAgency", "LeadBasis", "SharedTheme", "Theme", "ThemeIndex", "ThemeLink", "ThemeSettings", "ThemeSide",
     "ThemePage", "ThemeSummary", "build_themes", "get_theme", "jaccard", "list_themes", "store_signature",
-    "theme_index", "theme_settings", "title_key",
+    "theme_index", "theme_settings", "themes_for", "title_key",
 ]
 
 
@@ -462,30 +462,48 @@ class ThemeIndex:
 
 
 _cache: weakref.WeakKeyDictionary[Any, ThemeIndex] = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()
+_cache_lock = threading.Lock()  # held for look-ups only
+_build_lock = threading.Lock()  # held while an index is built (seconds nationally)
 
 
-def theme_index(store: GraphStore, settings: ThemeSettings | None = None) -> ThemeIndex:
-    """The themes of the store's current plans, rebuilt only when the plans changed."""
+def theme_index(store: GraphStore, settings: ThemeSettings | None = None, stale_ok: bool = False) -> ThemeIndex:
+    """The themes of the store's current plans, rebuilt only when the plans changed.
+
+    ``stale_ok``: the index already made, whatever the plans are now (a server whose rebuild runs
+    in the background: ``NameCatalog.on_stale``); made here only when there is none yet.
+    """
     settings = settings or theme_settings()
     generation = getattr(store, "generation", None)  # a store that counts its writes: no scan
     with _cache_lock:
         cached = _cached(store)
-        if (cached is not None and generation is not None and cached.generation == generation
-                and cached.settings == settings):
+        if cached is not None and cached.settings == settings and (
+                stale_ok or (generation is not None and cached.generation == generation)):
             return cached
     signature = store_signature(store)
-    with _cache_lock:
-        cached = _cached(store)
-        if cached is not None and cached.signature == signature and cached.settings == settings:
-            cached.generation = generation
-            return cached
+    with _build_lock:  # one build at a time; ``_cache_lock`` is not held meanwhile (``stale_ok``)
+        with _cache_lock:
+            cached = _cached(store)
+            if cached is not None and cached.signature == signature and cached.settings == settings:
+                cached.generation = generation
+                return cached
         started = time.perf_counter()
         themes = build_themes(store.tasks(), settings)
         index = ThemeIndex(themes, signature, settings, round(time.perf_counter() - started, 3))
         index.generation = generation
-        _remember(store, index)
+        with _cache_lock:
+            _remember(store, index)
         return index
+
+
+def themes_for(catalog: NameCatalog) -> ThemeIndex:
+    """The theme index a question asked through ``catalog`` uses: a server's may be the one of
+    the previous store state while its rebuild runs (``NameCatalog.on_stale``)."""
+    if not catalog.serves_stale:
+        return theme_index(catalog.store)
+    index = theme_index(catalog.store, stale_ok=True)
+    if catalog.is_stale() or index.generation != getattr(catalog.store, "generation", index.generation):
+        catalog.refresh_soon()  # the rebuild makes the index of the current plans
+    return index
 
 
 def _cached(store: GraphStore) -> ThemeIndex | None:
@@ -533,7 +551,7 @@ def list_themes(
 ) -> ThemePage:
     """Themes, most widespread first: of one action key, of one jurisdiction's plan, with words
     in a title, held by at least ``min_jurisdictions`` plans."""
-    index = theme_index(catalog.store)
+    index = themes_for(catalog)
     themes = index.themes
     if jurisdiction is not None:
         mine = index.themes_of(resolve_jurisdiction(catalog, jurisdiction))
@@ -551,7 +569,7 @@ def list_themes(
 
 def get_theme(catalog: NameCatalog, theme_id: str) -> Theme:
     """One theme with every task linked to it and each link's score; NotFound with the closest ids."""
-    index = theme_index(catalog.store)
+    index = themes_for(catalog)
     theme = index.by_id.get(theme_id)
     if theme is None:
         raise NotFound("theme", theme_id, suggest(theme_id, list(index.by_id)))

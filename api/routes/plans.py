@@ -9,10 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Header, HTTPException, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
-from plangraph.graph.heap import settle
 from plangraph.graph.rows import LoadResult
 from plangraph.loaders import PlanError
-from plangraph.queries import NameCatalog
 
 from ..deps import CatalogDep, LockDep, SettingsDep, StoreDep
 from ..examples import ERRORS, Message, Problem
@@ -58,14 +56,11 @@ async def upload_plan(
         result = (await run_in_threadpool(store.replace_plans, [plan], release))[0]
     finally:
         release()  # when the write failed, or the store made no progress call
-    await run_in_threadpool(_refresh, catalog)
+    # the new names before the answer, so that the uploader's next question finds them; the theme
+    # index and the rest in the background (``api/rebuild.py``)
+    await run_in_threadpool(catalog.refresh)
+    request.app.state.rebuilder.request()
     return result
-
-
-def _refresh(catalog: NameCatalog) -> None:
-    """The catalogue of the new names, then out of the collector's sight (``graph/heap.py``)."""
-    catalog.refresh()
-    settle()
 
 
 def _once(fn: Callable[[], None]) -> Callable[..., None]:
