@@ -75,19 +75,28 @@ def _warm_up(app: FastAPI) -> None:
     plan's rows before the first user asks: on a national graph they take seconds, which the
     first requests would otherwise wait for (a profile asked first costs 2 ms, then 0.5 ms).
     At start-up and after every write (``api/rebuild.py``); meanwhile requests are answered from
-    what was made before. ``/health`` says ``"warm": true`` when the first one is done."""
+    what was made before. ``/health`` says ``"warm": true`` when the first one is done.
+
+    After a write it does less: the rows of unchanged plans are still there, and the comparisons'
+    prepared sides are left to the first request of each place (a few ms each): making all of them
+    again took 5 s of CPU nationally, while requests shared the process's GIL with it. Nor does it
+    run a full collection then (a 0.7 s pause nationally): what the write replaced is freed by
+    reference counting.
+    """
     from plangraph.graph.heap import settle
     from plangraph.queries.overlap import prepare_comparisons
     from plangraph.queries.themes import theme_index
 
+    first = not app.state.warm
     try:
         theme_index(app.state.store)  # first: the kept answers that the names' refresh empties need it
         app.state.catalog.refresh()
         prewarm = getattr(app.state.store, "prewarm", None)
         if app.state.settings.prewarm and prewarm is not None:
             prewarm()
-            prepare_comparisons(app.state.catalog)
-        settle()  # all of it lives until the next write: out of the collector's sight (graph/heap.py)
+            if first:
+                prepare_comparisons(app.state.catalog)
+        settle(young_only=not first)  # out of the collector's sight until the next write (graph/heap.py)
     except Exception:  # a warm-up is an optimisation: a failure here shows up on a real request
         logging.getLogger(__name__).exception("warm-up failed")
     finally:

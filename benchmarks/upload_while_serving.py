@@ -1,0 +1,148 @@
+"""Comparisons under load while a plan is uploaded: what a write costs the requests around it.
+
+Starts ``plangraph serve --workers W`` on a copy of a store, sends ``GET /compare`` for pairs of its
+jurisdictions from ``wrk`` at a fixed concurrency in windows of ``--window`` seconds, uploads
+``--plan`` (``POST /plans``, to whichever worker takes it) at the start of the second window, and
+prints requests per second and p50/p99/max latency per window, as a table and JSON. The other
+worker follows the write through the store's journal; both make their names, themes and prepared
+comparisons again in the background (``api/rebuild.py``).
+
+    python benchmarks/upload_while_serving.py --db /tmp/work/graph-w2.bin --plan /tmp/national/02222_x.txt
+    python benchmarks/upload_while_serving.py --db DB --plan FILE --windows 4 --window 10 --concurrency 32
+
+The plan is uploaded with one word changed, so that it is a new version of its plan (its source
+hash differs) whatever the store holds. Everything listens on 127.0.0.1; needs ``wrk``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from national import Server, log, wrk_available  # noqa: E402  (a sibling script, not a package)
+
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_rotate.lua"
+#: What the server started here takes as its upload bearer, made anew each run.
+BEARER = secrets.token_urlsafe(24)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", type=Path, required=True, help="an embedded store file (copied, never written)")
+    ap.add_argument("--plan", type=Path, required=True, help="a plan file to upload (one word changed)")
+    ap.add_argument("--windows", type=int, default=4, help="windows of load; the upload starts the second")
+    ap.add_argument("--window", type=float, default=10.0, help="seconds per window")
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--pairs", type=int, default=150, help="pairs of jurisdictions the comparisons rotate over")
+    ap.add_argument("--serve-workers", type=int, default=2)
+    ap.add_argument("--json-out", type=Path)
+    args = ap.parse_args()
+    if not wrk_available():
+        sys.exit("wrk is not installed (scripts/setup.sh --test installs it)")
+    work = Path(tempfile.mkdtemp(prefix="plangraph-upload-"))
+    try:
+        report = run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(table(report))
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    print(text)
+    if args.json_out:
+        args.json_out.write_text(text + "\n", encoding="utf-8")
+
+
+def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    db = work / "graph.bin"
+    shutil.copyfile(args.db, db)
+    journal = args.db.with_name(args.db.name + ".journal")
+    if journal.exists():
+        shutil.copyfile(journal, db.with_name(db.name + ".journal"))
+    os.environ.update(PLANGRAPH_API_TOKEN=BEARER, PLANGRAPH_FOLLOW_SECONDS="2")
+    server = Server(db, "embedded", work, workers=args.serve_workers)
+    try:
+        server.wait_healthy()
+        _wait_warm(server.base, args.serve_workers)
+        paths = _compare_paths(server.base, args.pairs, work / "paths.txt")
+        windows: list[dict[str, Any]] = [{"window": "before", **_window(server.base, paths, args)}]
+        load = _wrk(server.base, paths, args)
+        time.sleep(0.2)
+        upload = _upload(server.base, args.plan)
+        log(f"upload: {upload['status']} in {upload['seconds']} s")
+        windows.append({"window": "with the upload", **_finish(load)})
+        for i in range(2, args.windows):
+            windows.append({"window": f"+{(i - 1) * args.window:g} s", **_window(server.base, paths, args)})
+    finally:
+        server.stop()
+    return {"db": str(args.db), "plan": str(args.plan), "concurrency": args.concurrency, "window_s": args.window,
+            "serve_workers": args.serve_workers, "upload": upload, "windows": windows}
+
+
+def _wait_warm(base: str, workers: int, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while not all(httpx.get(f"{base}/health", timeout=10).json().get("warm") for _ in range(3 * workers)):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server never said it was warm")
+        time.sleep(0.5)
+    time.sleep(2)
+
+
+def _compare_paths(base: str, pairs: int, out: Path) -> Path:
+    places = [j["name"] for j in httpx.get(f"{base}/jurisdictions", timeout=120).json()][: 2 * pairs]
+    out.write_text("\n".join(f"/compare?a={quote(a)}&b={quote(b)}" for a, b in zip(places[::2], places[1::2])),
+                   encoding="utf-8")
+    return out
+
+
+def _wrk(base: str, paths: Path, args: argparse.Namespace) -> subprocess.Popen:
+    cmd = ["wrk", "-t1", f"-c{args.concurrency}", f"-d{max(1, round(args.window))}s", "--timeout", "30s",
+           "-s", str(WRK_SCRIPT), base]
+    return subprocess.Popen(cmd, env={**os.environ, "WRK_PATHS": str(paths)}, stdout=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen) -> dict[str, Any]:
+    out, _ = proc.communicate(timeout=600)
+    r = json.loads(out.strip().splitlines()[-1])
+    return {"requests": r["requests"], "req_per_s": round(r["requests"] / r["seconds"], 1),
+            "errors": r["socket_errors"] + r["status_errors"], "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
+            "max_ms": r["max_ms"]}
+
+
+def _window(base: str, paths: Path, args: argparse.Namespace) -> dict[str, Any]:
+    return _finish(_wrk(base, paths, args))
+
+
+def _upload(base: str, plan: Path) -> dict[str, Any]:
+    text = plan.read_text(encoding="utf-8")
+    data = text.replace("科普", "科学普及", 1).encode("utf-8") if "科普" in text else (text + "\n").encode("utf-8")
+    started = time.perf_counter()
+    r = httpx.post(f"{base}/plans", files={"file": (plan.name, data)}, headers={"Authorization": f"Bearer {BEARER}"},
+                   timeout=600)
+    return {"status": r.status_code, "seconds": round(time.perf_counter() - started, 2)}
+
+
+def table(report: dict[str, Any]) -> str:
+    lines = [f"comparisons at concurrency {report['concurrency']}, {report['window_s']:g} s windows, "
+             f"serve --workers {report['serve_workers']}; upload {report['upload']['status']} "
+             f"in {report['upload']['seconds']} s at the start of the second window",
+             f"  {'window':<18}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"]
+    for w in report["windows"]:
+        lines.append(f"  {w['window']:<18}{w['req_per_s']:>8}{w['p50_ms']:>9}{w['p99_ms']:>9}{w['max_ms']:>9}"
+                     f"{w['errors']:>8}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
