@@ -89,13 +89,17 @@ def _warm_up(app: FastAPI) -> None:
 
     first = not app.state.warm
     try:
-        theme_index(app.state.store)  # first: the kept answers that the names' refresh empties need it
-        app.state.catalog.refresh()
+        theme_index(app.state.store)  # first: the kept answers emptied next are made with it
+        catalog = app.state.catalog
+        if first or catalog.is_stale():
+            catalog.refresh()
+        else:  # an upload to this process read the new names already
+            catalog.forget_derived()
         prewarm = getattr(app.state.store, "prewarm", None)
         if app.state.settings.prewarm and prewarm is not None:
             prewarm()
             if first:
-                prepare_comparisons(app.state.catalog)
+                prepare_comparisons(catalog)
         settle(young_only=not first)  # out of the collector's sight until the next write (graph/heap.py)
     except Exception:  # a warm-up is an optimisation: a failure here shows up on a real request
         logging.getLogger(__name__).exception("warm-up failed")

@@ -87,6 +87,12 @@ class NameCatalog:
             self._generation = generation
             self._derived = {}
 
+    def forget_derived(self) -> None:
+        """Drop the answers kept with ``derived`` (the names stay): what a server's rebuild does
+        when its names are current but the theme index its kept comparisons used was replaced."""
+        with self._lock:
+            self._derived = {}
+
     @property
     def serves_stale(self) -> bool:
         """Answers may come from the previous store state while a rebuild runs (``on_stale``)."""
