@@ -21,10 +21,10 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,9 +32,8 @@ from urllib.parse import quote
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from national import Server, log, wrk_available  # noqa: E402  (a sibling script, not a package)
+from national import Server, log, wrk_available, wrk_load  # noqa: E402  (a sibling script, not a package)
 
-WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_rotate.lua"
 #: What the server started here takes as its upload bearer, made anew each run.
 BEARER = secrets.token_urlsafe(24)
 
@@ -74,54 +73,36 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     server = Server(db, "embedded", work, workers=args.serve_workers)
     try:
         server.wait_healthy()
-        _wait_warm(server.base, args.serve_workers)
-        paths = _compare_paths(server.base, args.pairs, work / "paths.txt")
-        windows: list[dict[str, Any]] = [{"window": "before", **_window(server.base, paths, args)}]
-        load = _wrk(server.base, paths, args)
-        time.sleep(0.2)
-        upload = _upload(server.base, args.plan)
-        log(f"upload: {upload['status']} in {upload['seconds']} s")
-        windows.append({"window": "with the upload", **_finish(load)})
+        server.wait_warm(args.serve_workers)
+        time.sleep(2)
+        urls = _compare_urls(server.base, args.pairs)
+
+        def window() -> dict[str, Any]:
+            return _row(wrk_load(server.base, urls, args.concurrency, args.window, work))
+
+        windows: list[dict[str, Any]] = [{"window": "before", **window()}]
+        with ThreadPoolExecutor(1) as pool:  # the upload while wrk's window runs
+            during = pool.submit(window)
+            time.sleep(0.2)
+            upload = _upload(server.base, args.plan)
+            log(f"upload: {upload['status']} in {upload['seconds']} s")
+            windows.append({"window": "with the upload", **during.result()})
         for i in range(2, args.windows):
-            windows.append({"window": f"+{(i - 1) * args.window:g} s", **_window(server.base, paths, args)})
+            windows.append({"window": f"+{(i - 1) * args.window:g} s", **window()})
     finally:
         server.stop()
     return {"db": str(args.db), "plan": str(args.plan), "concurrency": args.concurrency, "window_s": args.window,
             "serve_workers": args.serve_workers, "upload": upload, "windows": windows}
 
 
-def _wait_warm(base: str, workers: int, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while not all(httpx.get(f"{base}/health", timeout=10).json().get("warm") for _ in range(3 * workers)):
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server never said it was warm")
-        time.sleep(0.5)
-    time.sleep(2)
-
-
-def _compare_paths(base: str, pairs: int, out: Path) -> Path:
+def _compare_urls(base: str, pairs: int) -> list[str]:
     places = [j["name"] for j in httpx.get(f"{base}/jurisdictions", timeout=120).json()][: 2 * pairs]
-    out.write_text("\n".join(f"/compare?a={quote(a)}&b={quote(b)}" for a, b in zip(places[::2], places[1::2])),
-                   encoding="utf-8")
-    return out
+    return [f"/compare?a={quote(a)}&b={quote(b)}" for a, b in zip(places[::2], places[1::2])]
 
 
-def _wrk(base: str, paths: Path, args: argparse.Namespace) -> subprocess.Popen:
-    cmd = ["wrk", "-t1", f"-c{args.concurrency}", f"-d{max(1, round(args.window))}s", "--timeout", "30s",
-           "-s", str(WRK_SCRIPT), base]
-    return subprocess.Popen(cmd, env={**os.environ, "WRK_PATHS": str(paths)}, stdout=subprocess.PIPE, text=True)
-
-
-def _finish(proc: subprocess.Popen) -> dict[str, Any]:
-    out, _ = proc.communicate(timeout=600)
-    r = json.loads(out.strip().splitlines()[-1])
-    return {"requests": r["requests"], "req_per_s": round(r["requests"] / r["seconds"], 1),
-            "errors": r["socket_errors"] + r["status_errors"], "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
-            "max_ms": r["max_ms"]}
-
-
-def _window(base: str, paths: Path, args: argparse.Namespace) -> dict[str, Any]:
-    return _finish(_wrk(base, paths, args))
+def _row(load: dict[str, Any]) -> dict[str, Any]:
+    return {"requests": load["sent"], "req_per_s": load["rps"], "errors": load["error_count"],
+            "p50_ms": load["p50_ms"], "p99_ms": load["p99_ms"], "max_ms": load["max_ms"]}
 
 
 def _upload(base: str, plan: Path) -> dict[str, Any]:
