@@ -98,6 +98,18 @@ class Jurisdiction(BaseModel):
     level: Level = "unknown"
     province: str | None = None
     parent_city: str | None = None
+    division: str | None = Field(
+        None, description="The official type of the unit: 省, 自治区, 直辖市, 地级市, 自治州, 县, 自治县, 旗, 县级市, 市辖区 …"
+    )
+    code: str | None = Field(None, description="The 6-digit GB/T 2260 division code, when the gazetteer knows the place")
+
+    @property
+    def key(self) -> str:
+        """What identifies the place in a store: its division code where known, else its name.
+
+        Two places may share a name (朝阳区 of 北京市 and of 长春市); their codes differ.
+        """
+        return self.code or self.name
 
 
 class Source(BaseModel):
