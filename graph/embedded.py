@@ -52,6 +52,7 @@ from typing import Any, BinaryIO, NamedTuple, TypeVar
 import networkx as nx
 
 from . import journal
+from .errors import StoreFileError
 from .build import AGENCY_LABELS, ROLE_TYPES, PlanRecords, as_records
 from .files import stale_temps, write_atomically
 from .heap import no_gc, settle
@@ -74,6 +75,7 @@ from .store import PlanLike, Progress, Stats
 
 __all__ = ["EmbeddedStore", "StoreFileError"]
 
+
 MAGIC = b"plangraph-embedded-graph v1\n"
 NodeKey = tuple[str, str]
 Row = TypeVar("Row")
@@ -85,10 +87,6 @@ JOURNAL_MAX_PLANS = 16
 #: than ``JOURNAL_MIN_BYTES``): then reading it on open would cost more than the rewrite saved.
 JOURNAL_SHARE = 0.25
 JOURNAL_MIN_BYTES = 1 << 20
-
-
-class StoreFileError(RuntimeError):
-    """The store file exists but is not a plangraph graph (or is damaged)."""
 
 
 class _Indexes:
