@@ -7,10 +7,10 @@ parameter a 422; nothing a client sends should give a 500.
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
 
-import anyio
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -20,8 +20,6 @@ from plangraph.graph.store import GraphStore
 from plangraph.queries import NameCatalog, NotFound
 
 from .deps import ReadingDep, ReadWriteLock
-from .follow import can_follow, follow_store_file
-from .rebuild import Rebuilder
 from .routes import agencies, exports, health, jurisdictions, maps, overlap, plans, tasks
 from .settings import ApiSettings
 from .uploads import UploadGuard
@@ -36,20 +34,15 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.rebuilder.request()  # the warm-up, in the background
-        async with anyio.create_task_group() as tasks:
-            if settings.follow_seconds > 0 and can_follow(store):
-                tasks.start_soon(follow_store_file, app, settings.follow_seconds)
-            yield
-            tasks.cancel_scope.cancel()
+        threading.Thread(target=_warm_up, args=(app,), name="plangraph-warm-up", daemon=True).start()
+        yield
         store.close()
 
     app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   dependencies=[ReadingDep])
     app.state.store = store
     app.state.lock = ReadWriteLock()
-    app.state.rebuilder = Rebuilder(lambda: _warm_up(app))
-    app.state.catalog = NameCatalog(store, on_stale=app.state.rebuilder.request)
+    app.state.catalog = NameCatalog(store)
     app.state.settings = settings
     app.state.warm = False
     app.add_middleware(UploadGuard, settings=settings)  # inside CORS: its refusals carry CORS headers
@@ -71,36 +64,16 @@ def app_from_environment() -> FastAPI:
 
 
 def _warm_up(app: FastAPI) -> None:
-    """Build the theme index, read the name catalogue and (``PLANGRAPH_PREWARM``) make every
-    plan's rows before the first user asks: on a national graph they take seconds, which the
-    first requests would otherwise wait for (a profile asked first costs 2 ms, then 0.5 ms).
-    At start-up and after every write (``api/rebuild.py``); meanwhile requests are answered from
-    what was made before. ``/health`` says ``"warm": true`` when the first one is done.
-
-    After a write it does less: the rows of unchanged plans are still there, and the comparisons'
-    prepared sides are left to the first request of each place (a few ms each): making all of them
-    again took 5 s of CPU nationally, while requests shared the process's GIL with it. Nor does it
-    run a full collection then (a 0.7 s pause nationally): what the write replaced is freed by
-    reference counting.
+    """Have the store's themes computed and kept (``PLANGRAPH_PREWARM``, on by default), so that no
+    first question about themes or overlaps waits for them (seconds on a national store). Every
+    answer is correct without it: the store is read per question, and the themes are computed by
+    the first question that needs them. ``/health`` says ``"warm": true`` when it is done.
     """
-    from plangraph.graph.heap import settle
-    from plangraph.queries.overlap import prepare_comparisons
-    from plangraph.queries.themes import theme_index
+    from plangraph.queries.themes import themes_for
 
-    first = not app.state.warm
     try:
-        theme_index(app.state.store)  # first: the kept answers emptied next are made with it
-        catalog = app.state.catalog
-        if first or catalog.is_stale():
-            catalog.refresh()
-        else:  # an upload to this process read the new names already
-            catalog.forget_derived()
-        prewarm = getattr(app.state.store, "prewarm", None)
-        if app.state.settings.prewarm and prewarm is not None:
-            prewarm()
-            if first:
-                prepare_comparisons(catalog)
-        settle(young_only=not first)  # out of the collector's sight until the next write (graph/heap.py)
+        if app.state.settings.prewarm:
+            themes_for(app.state.catalog)
     except Exception:  # a warm-up is an optimisation: a failure here shows up on a real request
         logging.getLogger(__name__).exception("warm-up failed")
     finally:

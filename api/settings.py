@@ -4,11 +4,11 @@
 - ``PLANGRAPH_MAX_UPLOAD_BYTES``: largest plan file accepted (default 10 MB).
 - ``PLANGRAPH_PARSE_TIMEOUT``: seconds a plan may take to parse before the upload is refused.
 - ``PLANGRAPH_CORS_ORIGINS``: comma-separated origins allowed by CORS; none by default (closed).
-- ``PLANGRAPH_FOLLOW_SECONDS``: how often the API looks whether another process (another worker,
-  ``plangraph load``) wrote the embedded store's file, to serve what it wrote (0: never).
-- ``PLANGRAPH_PREWARM``: make every plan's rows, divisions of work and theme sides at start-up
-  (default on; a national graph: about 15 s of CPU in the background and 1.5 GB more per server
-  process), so that the first question about a place is as fast as the next.
+- ``PLANGRAPH_PREWARM``: have the store's themes computed and kept at start-up, in the background,
+  when they are not kept already (default on), so that no first question about themes waits.
+
+What another process writes to the embedded store (another worker, ``plangraph load``) is
+served by the next question: every question reads the store file (SQLite), nothing to follow.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ class ApiSettings(BaseSettings):
     max_upload_bytes: int = 10 * 1024 * 1024
     parse_timeout: float = 30.0
     cors_origins: str = ""
-    follow_seconds: float = 2.0
     prewarm: bool = True
 
     def origins(self) -> list[str]:

@@ -74,7 +74,7 @@ EDGE_SIGNATURES: tuple[tuple[str, str, str], ...] = (
 
 #: Every property key a node or edge can carry (the Cypher linter declares these).
 PROPERTY_KEYS: tuple[str, ...] = (
-    "id", "plan_id", "jurisdiction", "name", "level", "province", "parent_city", "period",
+    "id", "plan_id", "jurisdiction", "name", "level", "province", "parent_city", "division", "code", "period",
     "literacy_target_percent", "source_file", "source_sha256", "source_format", "warnings",
     "n_actions", "n_tasks", "n_agencies", "n_groups", "n_assignments", "seq", "part", "key", "title",
     "span_start", "span_end", "action_id", "action_seq", "action_key", "action_title", "text",
@@ -121,16 +121,21 @@ class EdgeRecord:
 
 @dataclass(slots=True)
 class PlanRecords:
-    """All records of one plan; ``kinds`` are the shared AgencyKind nodes it links to."""
+    """All records of one plan; ``kinds`` are the shared AgencyKind nodes it links to.
+
+    ``source``: the bytes of the file the plan was read from, when the caller has them; the
+    embedded store keeps them so that ``plangraph reparse`` can read the plan again.
+    """
 
     plan_id: str
     jurisdiction: str
     source_file: str
     nodes: list[NodeRecord]
     edges: list[EdgeRecord]
+    source: bytes | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (PlanRecords, (self.plan_id, self.jurisdiction, self.source_file, self.nodes, self.edges))
+        return (PlanRecords, (self.plan_id, self.jurisdiction, self.source_file, self.nodes, self.edges, self.source))
 
     @property
     def tasks(self) -> int:
@@ -397,8 +402,9 @@ def _summarise(b: _Builder, plan: Plan) -> None:
     )
 
 
-def build_records(plan: Plan, classify: Classify | None = None) -> PlanRecords:
-    """The nodes and edges of one plan, with stable ids from ``graph/model.py``."""
+def build_records(plan: Plan, classify: Classify | None = None, source: bytes | None = None) -> PlanRecords:
+    """The nodes and edges of one plan, with stable ids from ``graph/model.py``; ``source``: the
+    bytes of the file it was read from (kept by the embedded store for ``plangraph reparse``)."""
     classify = classify or classifier()
     b = _Builder()
     agencies = _collect_agencies(plan)
@@ -406,7 +412,7 @@ def build_records(plan: Plan, classify: Classify | None = None) -> PlanRecords:
     _responsibilities(b, plan, agencies)
     _agencies(b, plan, agencies, classify)
     _summarise(b, plan)
-    return PlanRecords(plan.id, plan.jurisdiction.name, plan.source.file, b.nodes, b.edges)
+    return PlanRecords(plan.id, plan.jurisdiction.name, plan.source.file, b.nodes, b.edges, source)
 
 
 def as_records(item: Plan | PlanRecords) -> PlanRecords:

@@ -1,10 +1,14 @@
 """The ``GraphStore`` protocol: what every store does, and what the query layer may ask.
 
-Why a protocol: the same questions must give the same answers on the embedded store (networkx, one
+Why a protocol: the same questions must give the same answers on the embedded store (SQLite, one
 file) and on Neo4j, so the query layer (``plangraph.queries``) and the API are written against this
 interface only. Writes are whole plans; reads are a handful of primitives, each answered from an
 index (by id, jurisdiction, agency, name, kind or role), never by scanning every edge, and each
 returning the rows of ``graph/rows.py`` in one fixed order.
+
+What only some stores can do is a protocol of its own below (``CountsWrites``, ``PagesAssignments``,
+``KeepsDerived``, ``Verifiable``), checked with ``isinstance``: the embedded store has them all,
+the Neo4j store none (a caller falls back to the plain reads).
 
 Example:
     >>> from plangraph.graph.store import open_store
@@ -16,6 +20,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -33,7 +38,10 @@ from .rows import (
 )
 from .settings import Neo4jSettings, StoreKind, StoreSettings
 
-__all__ = ["GraphStore", "Stats", "open_store"]
+__all__ = [
+    "CheckReport", "CountsWrites", "DamagedPlan", "GraphStore", "KeepsDerived", "KeptSource",
+    "PagesAssignments", "Stats", "Verifiable", "open_store",
+]
 
 #: ``{"nodes": {label: count}, "edges": {TYPE: count}}``
 Stats = dict[str, dict[str, int]]
@@ -52,7 +60,8 @@ class GraphStore(Protocol):
     # --- writes -----------------------------------------------------------------------------
 
     def replace_plan(self, plan: PlanLike) -> LoadResult:
-        """Store a plan, replacing the stored plan of the same jurisdiction (same ``plan.id``)."""
+        """Store a plan, replacing the stored plan of the same jurisdiction and period (the
+        embedded store keeps plans of other periods; Neo4j keeps one plan per jurisdiction)."""
         ...
 
     def replace_plans(self, plans: Iterable[PlanLike], progress: Progress | None = None) -> list[LoadResult]:
@@ -127,19 +136,111 @@ class GraphStore(Protocol):
         ...
 
 
+@runtime_checkable
+class CountsWrites(Protocol):
+    """A store that counts its writes: ``generation`` changes with every write, by any process.
+    The one way the query layer knows that what it derived from the store is out of date."""
+
+    @property
+    def generation(self) -> int: ...
+
+
+@runtime_checkable
+class PagesAssignments(Protocol):
+    """A store that answers one page of ``assignments`` without making every row."""
+
+    def assignments_page(
+        self, offset: int, limit: int, agency_ids: Sequence[str] | None = None,
+        task_ids: Sequence[str] | None = None, roles: Sequence[Role] | None = None,
+        jurisdiction: str | None = None,
+    ) -> tuple[int, list[AssignmentRow]]:
+        """``(len(rows), rows[offset:offset + limit])`` for ``rows = assignments(...)``."""
+        ...
+
+
+@runtime_checkable
+class KeepsDerived(Protocol):
+    """A store that keeps what is computed from all its plans (themes), tagged with the
+    ``generation`` it was computed at."""
+
+    @property
+    def generation(self) -> int: ...
+
+    def load_derived(self, name: str) -> tuple[int, str, bytes] | None:
+        """(generation, version, data) saved under ``name``, or None."""
+        ...
+
+    def save_derived(self, name: str, generation: int, version: str, data: bytes) -> bool:
+        """Save unless the store was written since ``generation`` (then False)."""
+        ...
+
+
+@dataclass(frozen=True)
+class DamagedPlan:
+    plan_id: str
+    jurisdiction: str
+    period: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """``problems``: what the database's own check found; ``damaged``: plans whose stored rows no
+    longer match their checksum."""
+
+    problems: list[str]
+    damaged: list[DamagedPlan]
+    plans: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.damaged
+
+
+@dataclass(frozen=True)
+class KeptSource:
+    """The file a stored plan was read from, as the store kept it (``data`` None: not usable)."""
+
+    plan_id: str
+    jurisdiction: str
+    period: str
+    file: str
+    data: bytes | None
+    problem: str | None = None
+
+
+@runtime_checkable
+class Verifiable(Protocol):
+    """A store that keeps each plan's source and checksum: ``plangraph check`` and ``reparse``."""
+
+    path: Path
+
+    def check(self) -> CheckReport: ...
+
+    def kept_sources(self) -> list[KeptSource]: ...
+
+    def rebuild_indexes(self) -> None: ...
+
+    def checkpoint(self) -> int:
+        """Make the file alone hold every committed write (to copy it); pages folded in."""
+        ...
+
+
 def open_store(
     kind: StoreKind | None = None, db: Path | str | None = None, **neo4j: Any
 ) -> GraphStore:
     """The store the settings (or the arguments) name: embedded at ``db``, or Neo4j.
 
     ``neo4j`` keyword arguments override ``Neo4jSettings`` fields (uri, user, password, database).
+    The embedded file is made by the first write only: a read of a store that does not exist
+    raises ``StoreMissingError`` and leaves nothing behind.
     """
     settings = StoreSettings()
     kind = kind or settings.plangraph_store
     if kind == "embedded":
         from .embedded import EmbeddedStore
 
-        return EmbeddedStore(settings.db_path(db))
+        return EmbeddedStore(settings.db_path(db), create=False)
     if kind == "neo4j":
         from .neo4j import Neo4jStore
 

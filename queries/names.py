@@ -11,7 +11,6 @@ Chinese has none of).
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -21,14 +20,13 @@ from rapidfuzz import fuzz, process
 from plangraph.graph.kinds import strip_prefix
 from plangraph.graph.names import name_key
 from plangraph.graph.rows import AgencyRow
-from plangraph.graph.store import GraphStore
+from plangraph.graph.store import CountsWrites, GraphStore
 
 from .errors import NotFound
 
 SUGGESTIONS = 5
 SUGGESTION_CUTOFF = 40
-NAMES_TTL_SECONDS = 30.0
-DERIVED_KEPT = 1 << 16  # answers kept by NameCatalog.derived (the warm-up alone keeps 2 per place)
+DERIVED_KEPT = 1 << 16  # answers kept by NameCatalog.derived for one store generation
 _MISSING = object()
 T = TypeVar("T")
 
@@ -43,100 +41,44 @@ class Resolved:
 
 
 class NameCatalog:
-    """The jurisdiction and agency names a store knows, for prefixes and suggestions.
+    """A store, and what the query layer derives from it again and again (the jurisdiction names
+    for prefixes, what a typed name resolves to, a place's division of work), kept for one store
+    generation.
 
-    Kept in memory and refreshed when stale or when told (after a load), so that typing a name
-    costs a dictionary look-up, not a scan of the store. A store that counts its writes
-    (``generation``, as the embedded one does) is re-read when it was written, never on a timer:
-    reading every agency of a national graph takes seconds, which one request in every ``ttl``
-    would otherwise wait for.
-
-    ``on_stale``: a server's way to rebuild elsewhere. When set, a stale catalogue that has been
-    read once calls it (it must return at once, having started the work in the background) and
-    goes on answering from what it has, as do the theme index and the answers kept with
-    ``derived``: after a write, a server answers from the previous names and themes for the few
-    seconds the rebuild takes (the store's own rows are always current), instead of one request
-    rebuilding a national catalogue and theme index on the event loop while every other waits
-    (p99 of 20 s measured right after an upload). Without it (the command line, tests) a stale
-    catalogue is refreshed in the call that finds it stale.
+    A store that counts its writes (``CountsWrites``: the embedded one, whichever process wrote)
+    is asked its generation, and everything kept is dropped when it changed: the one way to know
+    the store changed. A store that does not (Neo4j) keeps nothing: every question reads afresh.
     """
 
-    def __init__(
-        self, store: GraphStore, ttl: float = NAMES_TTL_SECONDS, on_stale: Callable[[], None] | None = None,
-    ) -> None:
+    def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self.ttl = ttl
-        self.on_stale = on_stale
+        self._counts = isinstance(store, CountsWrites)
         self._lock = threading.Lock()
-        self._loaded_at = -1.0
-        self._generation: object = None  # the store's generation when last read
-        self._jurisdictions: list[str] = []
-        # the jurisdiction names as a set, and their lengths longest first (one reference: read at once)
-        self._known: tuple[frozenset[str], tuple[int, ...]] = (frozenset(), ())
-        self._agency_names: list[str] = []
-        self._derived: dict[Hashable, Any] = {}
+        self._kept: tuple[int | None, dict[Hashable, Any]] = (None, {})
 
     def refresh(self) -> None:
-        generation = getattr(self.store, "generation", None)
-        jurisdictions = sorted((j.name for j in self.store.jurisdictions()), key=len, reverse=True)
-        names = sorted({s for a in self.store.agencies() for s in (a.name, *a.spellings)})
+        """Forget everything kept (the next question reads the store again)."""
         with self._lock:
-            self._jurisdictions, self._agency_names = jurisdictions, names
-            self._known = (frozenset(jurisdictions), tuple(sorted({len(j) for j in jurisdictions}, reverse=True)))
-            self._loaded_at = time.monotonic()
-            self._generation = generation
-            self._derived = {}
+            self._kept = (None, {})
 
-    def forget_derived(self) -> None:
-        """Drop the answers kept with ``derived`` (the names stay): what a server's rebuild does
-        when its names are current but the theme index its kept comparisons used was replaced."""
-        with self._lock:
-            self._derived = {}
-
-    @property
-    def serves_stale(self) -> bool:
-        """Answers may come from the previous store state while a rebuild runs (``on_stale``)."""
-        return self.on_stale is not None
-
-    def is_stale(self) -> bool:
-        generation = getattr(self.store, "generation", None)
-        if generation is not None and self._loaded_at >= 0:
-            return generation != self._generation
-        return time.monotonic() - self._loaded_at > self.ttl
-
-    def refresh_soon(self) -> None:
-        """Refresh now, or, with ``on_stale`` and something to answer from meanwhile, have it done."""
-        if self.on_stale is not None and self._loaded_at >= 0:
-            self.on_stale()
-        else:
-            self.refresh()
-
-    def _fresh(self) -> None:
-        if self.is_stale():
-            self.refresh_soon()
-
-    def jurisdictions(self) -> list[str]:
-        self._fresh()
-        return self._jurisdictions
-
-    def agency_names(self) -> list[str]:
-        self._fresh()
-        return self._agency_names
-
-    def is_jurisdiction(self, name: str) -> bool:
-        self._fresh()
-        return name in self._known[0]
+    def _memo(self) -> dict[Hashable, Any] | None:
+        if not self._counts:
+            return None
+        generation = self.store.generation  # type: ignore[attr-defined]
+        kept = self._kept  # one reference: a newer generation replaces the pair, never empties this dict
+        if kept[0] != generation:
+            with self._lock:
+                if self._kept[0] != generation:
+                    self._kept = (generation, {})
+                kept = self._kept
+        return kept[1]
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, kept until the store is written (at most ``DERIVED_KEPT`` answers).
-
-        For what the query layer derives from one store state again and again: what a typed name
-        resolves to, a jurisdiction's division of work. Callers must not change what they get.
-        A store that does not count its writes (Neo4j) is re-read on the catalogue's timer, so
-        there a kept answer may be up to ``ttl`` seconds old, like the names themselves.
-        """
-        self._fresh()
-        memo = self._derived  # one reference: a refresh replaces the dict, never empties this one
+        Callers must not change what they get."""
+        memo = self._memo()
+        if memo is None:
+            return compute()
         found = memo.get(key, _MISSING)
         if found is _MISSING:
             found = compute()
@@ -144,6 +86,22 @@ class NameCatalog:
                 memo.clear()
             memo[key] = found
         return found
+
+    def _names(self) -> tuple[list[str], frozenset[str], tuple[int, ...]]:
+        def read() -> tuple[list[str], frozenset[str], tuple[int, ...]]:
+            names = sorted((j.name for j in self.store.jurisdictions()), key=len, reverse=True)
+            return names, frozenset(names), tuple(sorted({len(j) for j in names}, reverse=True))
+
+        return self.derived(("jurisdiction names",), read)
+
+    def jurisdictions(self) -> list[str]:
+        return self._names()[0]
+
+    def agency_names(self) -> list[str]:
+        return self.derived(("agency names",), lambda: sorted({s for a in self.store.agencies() for s in (a.name, *a.spellings)}))
+
+    def is_jurisdiction(self, name: str) -> bool:
+        return name in self._names()[1]
 
     def resolved(
         self, typed: str, jurisdiction: str | None,
@@ -162,8 +120,7 @@ class NameCatalog:
 
         The longest known name that is a proper prefix: one set look-up per name length.
         """
-        self._fresh()
-        known, lengths = self._known
+        _, known, lengths = self._names()
         for size in lengths:
             if size < len(name) and name[:size] in known:
                 return name[:size], name[size:]
@@ -196,9 +153,6 @@ def _same_level(typed: str, rows: list[AgencyRow]) -> list[AgencyRow]:
 def resolve_jurisdiction(catalog: NameCatalog, name: str) -> str:
     """A jurisdiction's exact name, or NotFound with the closest ones."""
     if catalog.is_jurisdiction(name):
-        return name
-    if catalog.store.jurisdiction(name) is not None:  # loaded since the catalogue was read
-        catalog.refresh_soon()
         return name
     raise NotFound("jurisdiction", name, suggest(name, catalog.jurisdictions()))
 

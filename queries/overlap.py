@@ -27,7 +27,9 @@ from plangraph.graph.rows import AgencyRow
 
 from .compare import UNKNOWN_KIND, Division, PlaceReads, cosine, division_of_work
 from .names import NameCatalog, resolve_jurisdiction
-from .themes import LeadAgency, LeadBasis, SharedTheme, ThemeIndex, ThemeLink, ThemeSide, jaccard, themes_for
+from .themes import (
+    LeadAgency, LeadBasis, SharedTheme, ThemeIndex, ThemeLink, ThemeSide, jaccard, settings_version, themes_for,
+)
 
 MAX_JURISDICTIONS = 30
 MAX_MATRIX = 200
@@ -136,17 +138,16 @@ class _Leads:
 def _place_sides(
     catalog: NameCatalog, index: ThemeIndex, jurisdiction: str, reads: PlaceReads | None,
 ) -> dict[str, ThemeSide]:
-    """Theme id -> the jurisdiction's side of it, with its leads; made once per store state
-    (``NameCatalog.derived``): every comparison with the place needs them again. Shared: callers
-    must not change them."""
+    """Theme id -> the jurisdiction's side of it, with its leads; made once per store generation
+    and theme settings (``NameCatalog.derived``): every comparison with the place needs them
+    again. Shared: callers must not change them."""
 
     def make() -> dict[str, ThemeSide]:
         links = index.themes_of(jurisdiction)
         leads = _Leads(reads or PlaceReads.read(catalog.store, jurisdiction), [x.task_id for x in links.values()])
         return {theme_id: leads.side(link) for theme_id, link in links.items()}
 
-    made_for, sides = catalog.derived(("theme sides", jurisdiction), lambda: (index, make()))
-    return sides if made_for is index else make()  # an index of other settings: not kept
+    return catalog.derived(("theme sides", jurisdiction, settings_version(index.settings)), make)
 
 
 def prepare_comparisons(catalog: NameCatalog) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from plangraph.graph.model import ROLES, Role
 from plangraph.graph.rows import ActionLeadRow, AgencyRow, AssignmentRow, TaskRow
-from plangraph.graph.store import GraphStore
+from plangraph.graph.store import GraphStore, PagesAssignments
 
 from .errors import NotFound
 from .names import NameCatalog, resolve_agencies, resolve_agency_ids, resolve_jurisdiction, suggest
@@ -93,10 +93,9 @@ def tasks_for(
     page = slice(offset, offset + limit)  # only the page's rows become items: a national answer has thousands
     if agency or role:
         ids = resolve_agency_ids(catalog, agency, jurisdiction) if agency else None
-        paged = getattr(store, "assignments_page", None)  # a store's optional fast path, same rows
-        if paged is not None:
-            total, rows = paged(offset, limit, agency_ids=ids, roles=roles, jurisdiction=jurisdiction,
-                                task_ids=sorted(wanted) if wanted is not None else None)
+        if isinstance(store, PagesAssignments):  # a store's optional fast path, same rows
+            total, rows = store.assignments_page(offset, limit, agency_ids=ids, roles=roles, jurisdiction=jurisdiction,
+                                                 task_ids=sorted(wanted) if wanted is not None else None)
             items = [edge_item(catalog, r) for r in rows]
             return TaskPage(total=total, limit=limit, offset=offset, items=items, **matched_page(matched))
         rows = store.assignments(agency_ids=ids, roles=roles, jurisdiction=jurisdiction)

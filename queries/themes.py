@@ -15,9 +15,9 @@ method that needs no list of known tasks, so it works on plans never seen before
   score against the theme's first few other tasks (its examples); 100 for a theme of one task.
 
 The parameters live in ``graph/data/themes.yaml``; the threshold was chosen on the seeds against
-hand labels (``docs/themes.md``). The themes are computed from ``store.tasks()`` and cached per
-store state: they are rebuilt when the set of (plan id, source sha256) of ``store.jurisdictions()``
-changes, so both stores answer alike and an upload is seen on the next question.
+hand labels (``docs/themes.md``). The themes are computed from ``store.tasks()`` and kept in the
+embedded store with the store generation they were computed at (``theme_index``), so both stores
+answer alike and an upload is seen on the next question.
 
 Example:
     >>> index = theme_index(store)                                  # doctest: +SKIP
@@ -27,18 +27,18 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import hashlib
 import importlib.resources
 import re
 import threading
 import time
-import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import orjson
 import yaml
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
@@ -46,7 +46,7 @@ from rapidfuzz import fuzz, process
 from plangraph.graph.heap import no_gc
 from plangraph.graph.kinds import normalize_text
 from plangraph.graph.rows import TaskRow
-from plangraph.graph.store import GraphStore
+from plangraph.graph.store import GraphStore, KeepsDerived
 
 from .errors import NotFound
 from .names import NameCatalog, resolve_jurisdiction, suggest
@@ -61,7 +61,7 @@ SAME_TITLE_KEPT = 2  # tasks kept per distinct title of a theme, so a task meets
 
 __all__ = [
     "LeadAgency", "LeadBasis", "SharedTheme", "Theme", "ThemeIndex", "ThemeLink", "ThemeSettings", "ThemeSide",
-    "ThemePage", "ThemeSummary", "build_themes", "get_theme", "jaccard", "list_themes", "store_signature",
+    "ThemePage", "ThemeSummary", "build_themes", "get_theme", "jaccard", "list_themes", "settings_version",
     "theme_index", "theme_settings", "themes_for", "title_key",
 ]
 
@@ -425,26 +425,20 @@ def build_themes(tasks: Iterable[TaskRow], settings: ThemeSettings | None = None
         return _finish((c for key in sorted(keys) for c in keys[key].clusters), settings)
 
 
-# --- the index and its cache ----------------------------------------------------------------
+# --- the index, kept in the store ----------------------------------------------------------
 
-Signature = frozenset[tuple[str, str]]
-
-
-def store_signature(store: GraphStore) -> Signature:
-    """What the themes depend on: each stored plan and the hash of its source."""
-    return frozenset((j.plan_id, j.source_sha256 or "") for j in store.jurisdictions())
+THEMES_KEPT_AS = "themes"
 
 
 class ThemeIndex:
     """All themes of a store state, with look-ups by id, task and jurisdiction."""
 
-    def __init__(self, themes: list[Theme], signature: Signature, settings: ThemeSettings,
-                 seconds: float = 0.0) -> None:
+    def __init__(self, themes: list[Theme], settings: ThemeSettings, seconds: float = 0.0,
+                 generation: int | None = None) -> None:
         self.themes = themes
-        self.signature = signature
         self.settings = settings
         self.seconds = seconds
-        self.generation: object = None  # the store's write generation it was built at, if it counts
+        self.generation = generation  # the store generation the themes were computed at, if it counts
         self.by_id: dict[str, Theme] = {t.id: t for t in themes}
         self.link_of_task: dict[str, ThemeLink] = {m.task_id: m for t in themes for m in t.members}
         self.by_jurisdiction: dict[str, dict[str, ThemeLink]] = defaultdict(dict)
@@ -461,61 +455,49 @@ class ThemeIndex:
         return self.by_jurisdiction.get(jurisdiction, {})
 
 
-_cache: weakref.WeakKeyDictionary[Any, ThemeIndex] = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()  # held for look-ups only
-_build_lock = threading.Lock()  # held while an index is built (seconds nationally)
+def settings_version(settings: ThemeSettings) -> str:
+    """What the kept themes were computed with: the method's parameters (a changed file or
+    threshold makes them out of date like a write does)."""
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
-def theme_index(store: GraphStore, settings: ThemeSettings | None = None, stale_ok: bool = False) -> ThemeIndex:
-    """The themes of the store's current plans, rebuilt only when the plans changed.
+def _compute(store: GraphStore, settings: ThemeSettings, generation: int | None) -> ThemeIndex:
+    started = time.perf_counter()
+    themes = build_themes(store.tasks(), settings)
+    return ThemeIndex(themes, settings, round(time.perf_counter() - started, 3), generation)
 
-    ``stale_ok``: the index already made, whatever the plans are now (a server whose rebuild runs
-    in the background: ``NameCatalog.on_stale``); made here only when there is none yet.
+
+def theme_index(store: GraphStore, settings: ThemeSettings | None = None) -> ThemeIndex:
+    """The themes of the store's current plans.
+
+    A store that keeps derived data (``KeepsDerived``: the embedded one) keeps the themes with the
+    generation they were computed at: they are read from it while it has not been written since,
+    else computed from its tasks and kept (by the first process that asks after a write: the
+    writer itself, ``plangraph load`` and an upload, asks at once). Other stores (Neo4j) compute
+    them on every call; ``themes_for`` keeps them per question.
     """
     settings = settings or theme_settings()
-    generation = getattr(store, "generation", None)  # a store that counts its writes: no scan
-    with _cache_lock:
-        cached = _cached(store)
-        if cached is not None and cached.settings == settings and (
-                stale_ok or (generation is not None and cached.generation == generation)):
-            return cached
-    signature = store_signature(store)
-    with _build_lock:  # one build at a time; ``_cache_lock`` is not held meanwhile (``stale_ok``)
-        with _cache_lock:
-            cached = _cached(store)
-            if cached is not None and cached.signature == signature and cached.settings == settings:
-                cached.generation = generation
-                return cached
-        started = time.perf_counter()
-        themes = build_themes(store.tasks(), settings)
-        index = ThemeIndex(themes, signature, settings, round(time.perf_counter() - started, 3))
-        index.generation = generation
-        with _cache_lock:
-            _remember(store, index)
+    if not isinstance(store, KeepsDerived):
+        return _compute(store, settings, None)
+    version = settings_version(settings)
+    generation = store.generation
+    kept = store.load_derived(THEMES_KEPT_AS)
+    if kept is not None and kept[0] == generation and kept[1] == version:
+        themes = [Theme.model_validate(t) for t in orjson.loads(kept[2])]
+        return ThemeIndex(themes, settings, 0.0, generation)
+    with _build_lock:  # one build at a time in a process
+        index = _compute(store, settings, generation)
+        data = orjson.dumps([t.model_dump() for t in index.themes])
+        store.save_derived(THEMES_KEPT_AS, generation, version, data)  # not kept if written meanwhile
         return index
 
 
+_build_lock = threading.Lock()
+
+
 def themes_for(catalog: NameCatalog) -> ThemeIndex:
-    """The theme index a question asked through ``catalog`` uses: a server's may be the one of
-    the previous store state while its rebuild runs (``NameCatalog.on_stale``)."""
-    if not catalog.serves_stale:
-        return theme_index(catalog.store)
-    index = theme_index(catalog.store, stale_ok=True)
-    if catalog.is_stale() or index.generation != getattr(catalog.store, "generation", index.generation):
-        catalog.refresh_soon()  # the rebuild makes the index of the current plans
-    return index
-
-
-def _cached(store: GraphStore) -> ThemeIndex | None:
-    try:
-        return _cache.get(store)
-    except TypeError:  # a store that cannot be weakly referenced is not cached
-        return None
-
-
-def _remember(store: GraphStore, index: ThemeIndex) -> None:
-    with contextlib.suppress(TypeError):
-        _cache[store] = index
+    """The theme index a question asked through ``catalog`` uses: read once per store generation."""
+    return catalog.derived(("themes", settings_version(theme_settings())), lambda: theme_index(catalog.store))
 
 
 # --- questions ------------------------------------------------------------------------------

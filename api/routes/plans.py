@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, File, Header, HTTPException, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
+from plangraph.graph.build import build_records
+from plangraph.graph.errors import StoreWriteError
 from plangraph.graph.rows import LoadResult
+from plangraph.queries.themes import themes_for
 from plangraph.loaders import PlanError
 
 from ..deps import CatalogDep, LockDep, SettingsDep, StoreDep
@@ -31,6 +32,8 @@ router = APIRouter(tags=["plans"])
         413: {"description": "File too large", "model": Message},
         422: {"description": "Not a readable plan (the reason is given), or no file", "model": Problem,
               "content": {"application/json": {"example": ERRORS[422]}}},
+        507: {"description": "The store could not write (a full disk): nothing of the plan was stored, "
+                             "the plans stored before are whole", "model": Message},
     },
 )
 async def upload_plan(
@@ -50,24 +53,12 @@ async def upload_plan(
     except PlanError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     await lock.acquire_write()  # waits (without a thread) for the GETs under way to finish
-    release = _once(lock.release_write)
-    try:  # the lock goes as soon as the store has applied the plan (its progress call), not after
-        # the embedded store has written its file: reads go on during the write
-        result = (await run_in_threadpool(store.replace_plans, [plan], release))[0]
+    try:
+        result = (await run_in_threadpool(store.replace_plans, [build_records(plan, source=data)]))[0]
+    except StoreWriteError as exc:  # a full disk, a read-only file: the previous plans stay whole
+        raise HTTPException(status.HTTP_507_INSUFFICIENT_STORAGE, f"{name}: not stored: {exc}") from None
     finally:
-        release()  # when the write failed, or the store made no progress call
-    # the new names before the answer, so that the uploader's next question finds them; the theme
-    # index and the rest in the background (``api/rebuild.py``)
-    await run_in_threadpool(catalog.refresh)
-    request.app.state.rebuilder.request()
+        lock.release_write()
+    # the themes of the new plans, computed and kept in the store now, so that no reader waits
+    await run_in_threadpool(themes_for, catalog)
     return result
-
-
-def _once(fn: Callable[[], None]) -> Callable[..., None]:
-    done = threading.Lock()
-
-    def call(*_: object) -> None:
-        if done.acquire(blocking=False):
-            fn()
-
-    return call

@@ -1,8 +1,9 @@
-"""``plangraph compact``: fold the embedded store's journal into its graph file.
+"""``plangraph compact``: make the embedded store's file alone hold everything, to copy it.
 
-Small writes (an upload, a deletion, a load of a few plans) are appended to ``graph.bin.journal``
-beside the graph file (``graph/journal.py``); the store is both files. After ``compact`` the graph
-file alone holds everything: the moment to copy or back it up.
+The store is one SQLite file; while processes write, recent commits also sit in its write-ahead
+log beside it (``graph.bin-wal``), which SQLite folds in by itself. ``compact`` folds it in now, so
+that a copy of the file alone holds every stored plan. Kept for scripts written for the earlier
+store (which kept a journal of its own beside the file).
 """
 
 from __future__ import annotations
@@ -22,15 +23,21 @@ def compact(
     db: DB_OPTION = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing")] = False,
 ) -> None:
-    """Fold the journal of small writes into the store file, so that one file holds the store."""
+    """Fold the store's write-ahead log into its file, so that the file alone holds the store."""
+    from plangraph.graph.errors import StoreError
+    from plangraph.graph.store import Verifiable
+
     graph = open_or_exit(store, db)
-    fold = getattr(graph, "compact", None)
     try:
-        if fold is None:
-            message = "nothing to compact: this store keeps no journal"
+        if not isinstance(graph, Verifiable):
+            message = "nothing to compact: this store keeps no file"
         else:
-            folded = fold()
-            message = f"{graph.path}: {folded:,} bytes of journal folded in" if folded else f"{graph.path}: no journal, nothing to do"
+            pages = graph.checkpoint()
+            message = (f"{graph.path}: the store is one file; {pages} pages of its write-ahead log folded in" if pages
+                       else f"{graph.path}: the store is one file; nothing to fold in")
+    except StoreError as exc:
+        Console(stderr=True, soft_wrap=True).print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
     finally:
         graph.close()
     if not quiet:

@@ -76,8 +76,8 @@ def parse_to_records(path: Path) -> Parsed:
     """Parse one file and build its records; any failure becomes a message naming the file."""
     from plangraph.loaders import PlanError, parse_file
 
-    try:
-        return path, build_records(parse_file(path)), None
+    try:  # the file's bytes go with the records: the embedded store keeps them (plangraph reparse)
+        return path, build_records(parse_file(path), source=path.read_bytes()), None
     except PlanError as exc:
         return path, None, str(exc)
     except OSError as exc:
@@ -217,6 +217,16 @@ def open_or_exit(store: StoreKind | None, db: Path | None) -> GraphStore:
         raise typer.Exit(1) from None
 
 
+def _keep_themes(graph: GraphStore) -> None:
+    """The themes of the plans now stored, computed once here and kept in the store (where it
+    keeps derived data), so that no question after the load waits for them."""
+    from plangraph.graph.store import KeepsDerived
+    from plangraph.queries.themes import theme_index
+
+    if isinstance(graph, KeepsDerived):
+        theme_index(graph)
+
+
 def _print_failures(summary: dict) -> None:
     if summary["failed"]:
         err.print(f"[red]{len(summary['failed'])} files failed:[/red]", highlight=False)
@@ -242,6 +252,8 @@ def load(
         try:
             with _progress() as progress:
                 results, parse_failures = run_load(graph, files, 0, progress, parsed=parsed)
+            if results:
+                _keep_themes(graph)
         finally:
             graph.close()
     summary = _summary(results, failures + parse_failures)

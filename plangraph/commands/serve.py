@@ -19,9 +19,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(
-        min=1, max=64, help="Server processes. Each holds the embedded graph in memory (about 1.4 GB for "
-                            "a national graph); a plan loaded through one is served by all within "
-                            "PLANGRAPH_FOLLOW_SECONDS.")] = 1,
+        min=1, max=64, help="Server processes, all reading the one store file (a plan loaded through one, "
+                            "or by plangraph load, is served by all from the next question on).")] = 1,
 ) -> None:
     """Serve the query API (docs at /docs) on the stored graph."""
     import uvicorn

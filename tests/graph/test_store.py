@@ -197,16 +197,10 @@ def _break_next_write(layer: Layer, monkeypatch: pytest.MonkeyPatch) -> None:
     if isinstance(layer.store, EmbeddedStore):
         from plangraph.graph import embedded
 
-        real = embedded._Indexes.add_edge
-        calls = {"n": 0}
+        def set_current(*_: Any) -> None:  # runs after the old plan's rows went and the new ones went in
+            raise RuntimeError("broken on purpose")
 
-        def add_edge(self: Any, *args: Any) -> None:
-            calls["n"] += 1
-            if calls["n"] == 50:
-                raise RuntimeError("broken on purpose")
-            real(self, *args)
-
-        monkeypatch.setattr(embedded._Indexes, "add_edge", add_edge)
+        monkeypatch.setattr(embedded, "_set_current", set_current)
     else:
         from plangraph.graph import cypher
 
@@ -301,37 +295,47 @@ def test_embedded_loading_the_seeds_twice_gives_identical_stats(seed_plans: list
     assert EmbeddedStore(tmp_path / "graph.bin").stats() == first
 
 
-def test_embedded_write_is_atomic_a_crash_leaves_the_previous_file(
+def test_embedded_failed_bulk_write_leaves_the_previous_state(
     seed_plans: list[Plan], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from plangraph.graph import embedded
+
     path = tmp_path / "graph.bin"
     store = EmbeddedStore(path)
     store.replace_plans(seed_plans[:3])
-    saved, saved_stats = path.read_bytes(), store.stats()
+    saved_stats, saved = store.stats(), answers(store, seed_plans[:3])
+    real, calls = embedded._set_current, {"n": 0}
 
-    def crash(*_: object) -> None:
-        raise OSError("simulated crash during os.replace")
+    def crash_on_the_second(*args: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("simulated crash in the middle of a write")
+        real(*args)
 
-    monkeypatch.setattr("os.replace", crash)
+    monkeypatch.setattr(embedded, "_set_current", crash_on_the_second)
     with pytest.raises(OSError, match="simulated crash"):
         store.replace_plans(seed_plans[3:])
     monkeypatch.undo()
-    assert path.read_bytes() == saved
-    assert EmbeddedStore(path).stats() == saved_stats
-    left = sorted(p.name for p in tmp_path.iterdir() if p.name != ".graph.bin.lock")  # the writers' lock file stays
-    assert left == ["graph.bin"], "temp file left behind"
+    reopened = EmbeddedStore(path)
+    assert store.stats() == reopened.stats() == saved_stats
+    assert_same_answers(answers(reopened, seed_plans[:3]), saved)
 
 
 def test_embedded_damaged_file_is_reported(tmp_path: Path) -> None:
-    from plangraph.graph.embedded import MAGIC, StoreFileError
+    from plangraph.graph.errors import StoreFileError, StoreMissingError
+    from plangraph.graph.schema import LEGACY_MAGIC
 
     path = tmp_path / "graph.bin"
     path.write_bytes(b"not a graph")
-    with pytest.raises(StoreFileError, match="not a plangraph graph"):
+    with pytest.raises(StoreFileError, match="not a plangraph store"):
         EmbeddedStore(path)
-    path.write_bytes(MAGIC + b"\x80\x05truncated")
-    with pytest.raises(StoreFileError, match="damaged"):
+    path.write_bytes(LEGACY_MAGIC + b"\x80\x05truncated")
+    with pytest.raises(StoreFileError, match=f"plangraph import-legacy {path}"):
         EmbeddedStore(path)
+    missing = tmp_path / "none" / "graph.bin"
+    with pytest.raises(StoreMissingError, match="no store here"):
+        EmbeddedStore(missing, create=False).stats()
+    assert not missing.exists() and not missing.parent.exists(), "a read made an empty store"
 
 
 def test_embedded_readers_see_a_plan_old_or_new_never_half(seed_plans: list[Plan]) -> None:
@@ -467,23 +471,3 @@ def test_neo4j_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("NEO4J_PASSWORD", "s3cret")
     assert Neo4jSettings().auth() == ("reader", "s3cret")
     assert "s3cret" not in repr(Neo4jSettings())
-
-
-def test_embedded_open_removes_temp_files_of_dead_writers(seed_plans: list[Plan], tmp_path: Path) -> None:
-    """A load killed while writing leaves its temp file; the next open clears it, not a live one."""
-    import os
-    import subprocess
-    import sys
-
-    db = tmp_path / "graph.bin"
-    EmbeddedStore(db).replace_plan(seed_plans[0])
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    stale = tmp_path / f".graph.bin.{int(dead.stdout)}.1.tmp"
-    live = tmp_path / f".graph.bin.{os.getpid()}.1.tmp"
-    stale_journal = tmp_path / f".graph.bin.journal.{int(dead.stdout)}.1.tmp"  # a journal being started
-    stale.write_bytes(b"half a graph")
-    live.write_bytes(b"being written")
-    stale_journal.write_bytes(b"plangraph-journal v1 ")
-    store = EmbeddedStore(db)
-    assert not stale.exists() and not stale_journal.exists() and live.exists()
-    assert store.stats() == EmbeddedStore(db).stats()

@@ -76,65 +76,44 @@ def test_prepared_comparisons_answer_as_unprepared_ones(plans: list[Plan]) -> No
 # --- a server's catalogue: answers from the previous state while a rebuild runs elsewhere ------
 
 
-def test_a_serving_catalogue_hands_a_stale_state_to_its_rebuilder(plans: list[Plan]) -> None:
-    """With ``on_stale`` the catalogue asks for a rebuild and answers from what it has; the answers
-    after the rebuild are those of a store that never saw the old version."""
-    store = EmbeddedStore()
-    store.replace_plans(plans[:4])
-    asked: list[int] = []
-    catalog = NameCatalog(store, on_stale=lambda: asked.append(store.generation))
-    catalog.refresh()
-    places = [p.jurisdiction.name for p in plans[:4]]
+def test_kept_answers_follow_a_write_by_another_connection(plans: list[Plan], tmp_path) -> None:
+    """Another process writing the file (here: another store on it, its own connection) is seen by
+    the next question: the store's generation is the one sign of a change."""
+    reader = EmbeddedStore(tmp_path / "graph.bin")
+    reader.replace_plans(plans)
+    catalog = NameCatalog(reader)
+    places = [p.jurisdiction.name for p in plans]
     before = _answers(catalog, places)
-    store.replace_plans([_changed(plans[0]), plans[4]])
-    assert plans[4].jurisdiction.name not in catalog.jurisdictions()  # the old names, meanwhile
-    meanwhile = _answers(catalog, places)  # the store's rows are current; what was kept is not yet
-    assert meanwhile["division"] == before["division"] and meanwhile["profile"] != before["profile"]
-    assert asked and set(asked) == {store.generation}
-    theme_index(store)  # what the server's rebuilder does (api/app.py, _warm_up)
-    catalog.refresh()
+    EmbeddedStore(tmp_path / "graph.bin").replace_plans([_changed(plans[0])])
+    after = _answers(catalog, places)
     fresh = EmbeddedStore()
     fresh.replace_plans([_changed(plans[0]), *plans[1:]])
-    assert plans[4].jurisdiction.name in catalog.jurisdictions()
-    assert _answers(catalog, places) == _answers(NameCatalog(fresh), places)
+    assert after == _answers(NameCatalog(fresh), places) and after != before
 
 
-def test_a_catalogue_without_a_rebuilder_is_never_stale(plans: list[Plan]) -> None:
+def test_a_catalogue_sees_a_plan_loaded_after_it_was_read(plans: list[Plan]) -> None:
     store = EmbeddedStore()
     store.replace_plans(plans[:4])
     catalog = NameCatalog(store)
-    catalog.refresh()
+    assert plans[4].jurisdiction.name not in catalog.jurisdictions()
     store.replace_plans([plans[4]])
     assert plans[4].jurisdiction.name in catalog.jurisdictions()
 
 
-def test_a_stale_theme_index_is_handed_out_while_a_new_one_is_built(plans: list[Plan], monkeypatch: pytest.MonkeyPatch) -> None:
-    """A question that may use the previous index must not wait for the build of the next one
-    (seconds nationally, on the event loop of a server)."""
-    import threading
-
+def test_themes_are_kept_in_the_store_and_made_again_after_a_write(plans: list[Plan], monkeypatch: pytest.MonkeyPatch) -> None:
     from plangraph.queries import themes
 
     store = EmbeddedStore()
     store.replace_plans(plans[:4])
-    old = themes.theme_index(store)
+    builds: list[int] = []
+    real = themes.build_themes
+    monkeypatch.setattr(themes, "build_themes", lambda *a, **k: builds.append(1) or real(*a, **k))
+    first = theme_index(store)
+    again = theme_index(EmbeddedStore(store.path))  # another process: read from the store, not built
+    assert len(builds) == 1 and [t.model_dump() for t in again.themes] == [t.model_dump() for t in first.themes]
     store.replace_plans([plans[4]])
-    building, release = threading.Event(), threading.Event()
-    real_build = themes.build_themes
-
-    def slow_build(*args, **kwargs):
-        building.set()
-        release.wait(10)
-        return real_build(*args, **kwargs)
-
-    monkeypatch.setattr(themes, "build_themes", slow_build)
-    builder = threading.Thread(target=themes.theme_index, args=(store,))
-    builder.start()
-    assert building.wait(10)
-    try:
-        assert themes.theme_index(store, stale_ok=True) is old  # at once, while the build runs
-    finally:
-        release.set()
-        builder.join(10)
-    new = themes.theme_index(store, stale_ok=True)
-    assert new is not old and plans[4].jurisdiction.name in new.by_jurisdiction
+    after = theme_index(store)
+    assert len(builds) == 2 and plans[4].jurisdiction.name in after.by_jurisdiction
+    fresh = EmbeddedStore()
+    fresh.replace_plans(plans)
+    assert [t.model_dump() for t in after.themes] == [t.model_dump() for t in real(fresh.tasks())]
