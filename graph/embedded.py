@@ -366,9 +366,14 @@ class EmbeddedStore:
             self._rows("PRAGMA optimize")  # table statistics for the query planner after a bulk load
         return results
 
-    def _write(self, batch: list[PlanRecords], progress: Progress | None) -> list[LoadResult]:
+    def _write(self, batch: list[PlanRecords], progress: Progress | None, replacing: int | None = None) -> list[LoadResult]:
         results = []
         with self._transaction() as conn:
+            if replacing is not None:  # the stored plan ``replacing`` goes in the same transaction
+                row = conn.execute("SELECT place, jurisdiction FROM plans WHERE n = ?", (replacing,)).fetchone()
+                _delete_rows(conn, replacing)
+                if row is not None:
+                    _set_current(conn, *row)
             base = {t: conn.execute(f"SELECT COALESCE(MAX(n), 0) FROM {t}").fetchone()[0]
                     for t in ("plans", "actions", "tasks", "agencies")}
             for recs in batch:
@@ -489,9 +494,17 @@ class EmbeddedStore:
                     raw, problem = None, "its kept source is damaged"
                 if raw is not None and sha and hashlib.sha256(raw).hexdigest() != sha:
                     raw, problem = None, "its kept source is damaged (SHA-256 differs)"
-            out.append(KeptSource(plan_id=plan_id, jurisdiction=name, period=period, file=file or "", data=raw,
-                                  problem=problem or None))
+            out.append(KeptSource(key=n, plan_id=plan_id, jurisdiction=name, period=period, file=file or "",
+                                  data=raw, problem=problem or None))
         return out
+
+    def replace_kept(self, key: int, plan: PlanLike) -> LoadResult:
+        """Store ``plan`` in place of the stored plan ``key`` (``KeptSource.key``), in one
+        transaction: the repair of ``plangraph reparse``, which must drop the damaged rows even
+        where the damage changed the place or period they name."""
+        recs = as_records(plan)
+        _check(recs)
+        return self._write([recs], None, replacing=key)[0]
 
     def checkpoint(self) -> int:
         """Fold the write-ahead log into the file (``wal_checkpoint(TRUNCATE)``), so that the file

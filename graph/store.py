@@ -199,8 +199,10 @@ class CheckReport:
 
 @dataclass(frozen=True)
 class KeptSource:
-    """The file a stored plan was read from, as the store kept it (``data`` None: not usable)."""
+    """The file a stored plan was read from, as the store kept it (``data`` None: not usable);
+    ``key``: the store's number of the stored plan (for ``replace_kept``)."""
 
+    key: int
     plan_id: str
     jurisdiction: str
     period: str
@@ -219,6 +221,10 @@ class Verifiable(Protocol):
 
     def kept_sources(self) -> list[KeptSource]: ...
 
+    def replace_kept(self, key: int, plan: PlanLike) -> LoadResult:
+        """Store ``plan`` in place of the stored plan ``key``, in one transaction."""
+        ...
+
     def rebuild_indexes(self) -> None: ...
 
     def checkpoint(self) -> int:
@@ -227,20 +233,24 @@ class Verifiable(Protocol):
 
 
 def open_store(
-    kind: StoreKind | None = None, db: Path | str | None = None, **neo4j: Any
+    kind: StoreKind | None = None, db: Path | str | None = None, create: bool = True, **neo4j: Any
 ) -> GraphStore:
     """The store the settings (or the arguments) name: embedded at ``db``, or Neo4j.
 
     ``neo4j`` keyword arguments override ``Neo4jSettings`` fields (uri, user, password, database).
     The embedded file is made by the first write only: a read of a store that does not exist
-    raises ``StoreMissingError`` and leaves nothing behind.
+    raises ``StoreMissingError`` and leaves nothing behind (at once, with ``create=False``: what a
+    command that only reads passes).
     """
     settings = StoreSettings()
     kind = kind or settings.plangraph_store
     if kind == "embedded":
         from .embedded import EmbeddedStore
 
-        return EmbeddedStore(settings.db_path(db), create=False)
+        store = EmbeddedStore(settings.db_path(db), create=create)
+        if not create:
+            store.generation  # a missing or foreign file is reported here, not by the first question
+        return store
     if kind == "neo4j":
         from .neo4j import Neo4jStore
 

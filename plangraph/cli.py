@@ -29,6 +29,7 @@ COMMAND_MODULES: list[str] = [
     "load",
     "stats",
     "compact",
+    "check",
     "serve",
     "query",
     "agencies",

@@ -35,6 +35,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from plangraph.cli import app
 from plangraph.graph.build import PlanRecords, build_records
+from plangraph.graph.errors import StoreError
 from plangraph.graph.rows import LoadResult
 from plangraph.graph.settings import StoreKind
 from plangraph.graph.store import GraphStore, open_store
@@ -208,10 +209,11 @@ def _summary(results: list[LoadResult], failures: list[tuple[Path, str]]) -> dic
     }
 
 
-def open_or_exit(store: StoreKind | None, db: Path | None) -> GraphStore:
-    """The store, or a one-line error (no traceback) when it cannot be opened."""
+def open_or_exit(store: StoreKind | None, db: Path | None, create: bool = False) -> GraphStore:
+    """The store, or a one-line error (no traceback) when it cannot be opened; a store that does
+    not exist is made only with ``create`` (a command that writes)."""
     try:
-        return open_store(store, db)
+        return open_store(store, db, create=create)
     except Exception as exc:  # unreachable server, damaged file, bad settings
         err.print(f"[red]error[/red] cannot open the {store or 'configured'} store: {exc}", highlight=False)
         raise typer.Exit(1) from None
@@ -248,12 +250,15 @@ def load(
         err.print("[red]error[/red] no plan files found", highlight=False)
         raise typer.Exit(1)
     with parsed_files(files, workers or auto_workers()) as parsed:  # workers start before the store opens
-        graph = open_or_exit(store, db)
+        graph = open_or_exit(store, db, create=True)
         try:
             with _progress() as progress:
                 results, parse_failures = run_load(graph, files, 0, progress, parsed=parsed)
             if results:
                 _keep_themes(graph)
+        except StoreError as exc:  # a full disk, a damaged file: the plans committed before stay
+            err.print(f"[red]error[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from None
         finally:
             graph.close()
     summary = _summary(results, failures + parse_failures)
