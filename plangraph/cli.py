@@ -30,6 +30,7 @@ COMMAND_MODULES: list[str] = [
     "stats",
     "compact",
     "check",
+    "import_legacy",
     "serve",
     "query",
     "agencies",

@@ -248,3 +248,57 @@ def test_nothing_is_created_by_a_read(tmp_path: Path) -> None:
     assert done.returncode == 1 and "no store here" in done.stderr
     assert not db.parent.exists()
     shutil.rmtree(tmp_path / "nowhere", ignore_errors=True)
+
+
+def _old_store(path: Path, plans: list[Plan], journaled: list[Plan]) -> None:
+    """A store file as plangraph wrote it before this version: the records in a networkx
+    MultiDiGraph, pickled behind a magic line, and a journal of later writes beside it."""
+    import pickle
+    import struct
+    import zlib
+
+    import networkx as nx
+
+    from plangraph.graph.schema import LEGACY_MAGIC
+
+    graph = nx.MultiDiGraph()
+    for plan in plans:
+        recs = build_records(plan)
+        for n in recs.nodes:
+            graph.add_node((n.label, n.id), **n.props)
+        for e in recs.edges:
+            graph.add_edge((e.src_label, e.src), (e.dst_label, e.dst), key=e.type, **e.props)
+    path.write_bytes(LEGACY_MAGIC + pickle.dumps({"format": 1, "graph": graph, "stamp": "s1"}, protocol=5))
+    body = b""
+    for plan in journaled:
+        payload = pickle.dumps(("replace", build_records(plan)), protocol=5)
+        body += struct.pack("<II", len(payload), zlib.crc32(payload)) + payload
+    path.with_name(path.name + ".journal").write_bytes(b"plangraph-journal v1 s1\n" + body)
+
+
+def test_an_old_store_is_imported_once_with_its_journal(tmp_path: Path, seed_plans: list[Plan]) -> None:
+    old = tmp_path / "graph.bin"
+    changed = seed_plans[0].model_copy(deep=True)
+    changed.actions = changed.actions[:2]
+    _old_store(old, seed_plans[:4], [seed_plans[4], changed])
+    kept = old.read_bytes()
+    done = plangraph("import-legacy", str(old), "--db", str(tmp_path / "new.db"))
+    assert done.returncode == 0, done.stderr
+    assert "5 plans imported" in done.stdout
+    imported = EmbeddedStore(tmp_path / "new.db")
+    want = EmbeddedStore_with([changed, *seed_plans[1:]])
+    final = [changed, *seed_plans[1:]]
+    assert imported.stats() == want.stats()
+    assert own_answers(imported, final) == own_answers(want, final)
+    assert imported.check().ok and old.read_bytes() == kept
+
+
+def test_an_old_store_that_would_run_code_is_refused(tmp_path: Path) -> None:
+    import pickle
+
+    from plangraph.graph.schema import LEGACY_MAGIC
+
+    old = tmp_path / "graph.bin"
+    old.write_bytes(LEGACY_MAGIC + pickle.dumps({"graph": os.system}, protocol=5))  # a callable: refused
+    done = plangraph("import-legacy", str(old), "--db", str(tmp_path / "new.db"))
+    assert done.returncode == 1 and "refused" in done.stderr and "Traceback" not in done.stderr
