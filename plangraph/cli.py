@@ -4,6 +4,7 @@ Each module in ``plangraph/commands/`` registers its commands on ``app`` when im
 command is a new module plus one line in ``COMMAND_MODULES``.
 """
 
+import sys
 from importlib import import_module
 
 import typer
@@ -37,5 +38,22 @@ COMMAND_MODULES: list[str] = [
     "overlap",
 ]
 
-for _name in COMMAND_MODULES:
+#: The commands each module defines. A command runs with only its own module imported: a question
+#: asked from a fresh process must not first import the map renderer, the parser and the server
+#: (seconds). Help, and a name not listed here, import them all.
+COMMANDS_OF: dict[str, tuple[str, ...]] = {
+    "parse": ("parse",), "render": ("render",), "synth": ("synth",), "load": ("load",), "stats": ("stats",),
+    "compact": ("compact",), "check": ("check", "reparse"), "import_legacy": ("import-legacy",),
+    "serve": ("serve",), "query": ("tasks", "agency", "jurisdiction", "compare", "export"),
+    "agencies": ("agencies", "kinds"), "overlap": ("overlap", "themes", "render"),
+}
+
+
+def _modules_for(argv: list[str]) -> list[str]:
+    command = argv[1] if len(argv) > 1 else ""
+    wanted = [m for m in COMMAND_MODULES if command in COMMANDS_OF.get(m, ())]
+    return wanted or COMMAND_MODULES
+
+
+for _name in _modules_for(sys.argv):
     import_module(f"plangraph.commands.{_name}")

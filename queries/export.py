@@ -9,13 +9,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import orjson
 
 from plangraph.graph.rows import AssignmentRow
 
 from .names import NameCatalog, resolve_jurisdiction
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built: a question that exports none never pays for it
+    import networkx as nx
 
 CSV_COLUMNS = [
     "jurisdiction", "plan_id", "action_seq", "action_key", "action_title", "task_id", "task_seq",
@@ -75,6 +78,8 @@ def export_json(catalog: NameCatalog, jurisdiction: str | None = None) -> Iterat
 
 def to_networkx(catalog: NameCatalog, jurisdiction: str | None = None) -> nx.MultiDiGraph:
     """Agencies and tasks as nodes, one edge per agency-task role, for GraphML and other tools."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     store = catalog.store
     for name in _scope(catalog, jurisdiction):
@@ -89,4 +94,6 @@ def to_networkx(catalog: NameCatalog, jurisdiction: str | None = None) -> nx.Mul
 
 
 def export_graphml(catalog: NameCatalog, jurisdiction: str | None = None) -> Iterator[str]:
+    import networkx as nx
+
     yield from (line + "\n" for line in nx.generate_graphml(to_networkx(catalog, jurisdiction)))
