@@ -1,4 +1,4 @@
-"""The national benchmark: a corpus of ~3,200 plans parsed, loaded, reopened and served.
+"""The national benchmark: a corpus of ~3,200 plans parsed, loaded, asked and served.
 
 Prints a table and JSON (the figures of BENCHMARKS.md):
 
@@ -6,10 +6,13 @@ Prints a table and JSON (the figures of BENCHMARKS.md):
   (CPU time, median of interleaved rounds: the ratio is the figure that survives a busy machine);
 - ``plangraph load`` of the corpus as a real command, per worker count: wall and CPU time, peak
   memory (largest process, from getrusage; whole process tree, sampled with psutil);
-- the store file's size, the time to reopen it and to write it again (in a fresh process);
+- the store file's size; one CLI answer from a fresh process beside ``plangraph --help``; the
+  questions answered in one process beside a bare ``sqlite3`` query of the same question on the
+  same file; one plan stored again and seen by another connection; ``check`` of the whole store;
 - the HTTP API: ``plangraph serve --workers W`` started as a subprocess on a loopback port, then
   per question requests per second and p50/p99 latency at a fixed concurrency, over ``--places``
-  jurisdictions per question (disjoint sets, so that one question does not warm another's rows):
+  jurisdictions per question (disjoint sets, so that one question does not warm another's):
+  the time from start to a correct answer (no warm-up needed), then
   first each place asked once (the first pass; with ``--no-prewarm`` nothing of it is made yet),
   then ``--seconds`` of steady load rotating over them. The server is measured once /health says
   it is warm on every worker. The load comes from a separate process: ``wrk`` (Debian's package; C, one
@@ -252,76 +255,155 @@ def load(folder: Path, db: Path | None, workers: int, store: str) -> dict[str, A
     return result
 
 
-REOPEN = """
-import json, os, resource, sys, time
-started = time.perf_counter()
-from plangraph.graph.embedded import EmbeddedStore, _atomic_write
-imported = time.perf_counter()
-store = EmbeddedStore(sys.argv[1])
-opened = time.perf_counter()
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-copy = sys.argv[1] + ".bench-copy"
-written = time.perf_counter()
-_atomic_write(__import__("pathlib").Path(copy), store._g)
-written = time.perf_counter() - written
-os.unlink(copy)
-print(json.dumps({"import_s": imported - started, "open_s": opened - imported, "rss_mb": rss, "write_s": written,
-                  "plans": len(store.jurisdictions())}))
-"""
+CLI_QUESTION = ("tasks", "--agency", AGENCY, "--role", "lead", "--json")
 
 
-def reopen(db: Path, repeat: int) -> dict[str, Any]:
-    runs = []
+def fresh_process(db: Path, place: str, repeat: int) -> dict[str, Any]:
+    """One CLI answer from a fresh process (``plangraph tasks --agency 县科协 --role lead
+    --jurisdiction X --json``) beside ``plangraph --help`` (the start-up reference), interleaved,
+    median of ``repeat``; and the answer's peak memory."""
+    help_s, answer_s, rss = [], [], []
     for _ in range(repeat):
-        proc = subprocess.run([sys.executable, "-c", REOPEN, str(db)], capture_output=True, text=True, timeout=600)
-        if proc.returncode != 0:
-            raise RuntimeError(f"reopen failed: {proc.stderr[-1000:]}")
-        runs.append(json.loads(proc.stdout))
-    return {
-        "file_mb": round(db.stat().st_size / 1e6, 1),
-        "reopen_s": round(statistics.median(r["open_s"] for r in runs), 2),
-        "reopen_s_runs": [round(r["open_s"], 2) for r in runs],
-        "rss_after_open_mb": round(statistics.median(r["rss_mb"] for r in runs), 1),
-        "rewrite_s": round(statistics.median(r["write_s"] for r in runs), 2),
-        "plans": runs[0]["plans"],
-    }
+        r = run_measured(plangraph_cmd("--help"))
+        help_s.append(r["wall_s"])
+        r = run_measured(plangraph_cmd(*CLI_QUESTION, "--jurisdiction", place, "--db", str(db)))
+        if r["returncode"] != 0:
+            raise RuntimeError(f"the CLI question failed: {r['stderr_tail']}")
+        answer_s.append(r["wall_s"])
+        rss.append(r["peak_rss_largest_process_mb"])
+    h, q = statistics.median(help_s), statistics.median(answer_s)
+    return {"help_s": h, "help_s_runs": help_s, "cli_answer_s": q, "cli_answer_s_runs": answer_s,
+            "cli_answer_peak_rss_mb": statistics.median(rss), "cli_answer_to_help": round(q / h, 2)}
 
 
-UPLOAD = """
-import json, shutil, sys, time
-from pathlib import Path
-from plangraph.graph import embedded
+IN_PROCESS = """
+import json, sqlite3, statistics, sys, time
+db, places, agency = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+started = time.perf_counter()
 from plangraph.graph.embedded import EmbeddedStore
-from plangraph.loaders import parse_file
-copy = Path(sys.argv[1] + ".bench-upload")
-shutil.copyfile(sys.argv[1], copy)
-plan = parse_file(sys.argv[2])
-writer, reader = EmbeddedStore(copy), EmbeddedStore(copy)
-out = {}
-writer.replace_plan(plan)  # a file of before journals (no stamp) is rewritten once
-for step in ("journaled", "rewritten"):
-    embedded.JOURNAL_MAX_PLANS = 16 if step == "journaled" else 0
-    reader.reload_if_changed()
-    started = time.perf_counter()
-    writer.replace_plan(plan)
-    out[f"write_one_plan_{step}_s"] = time.perf_counter() - started
-    started = time.perf_counter()
-    assert reader.reload_if_changed()
-    out[f"follow_one_plan_{step}_s"] = time.perf_counter() - started
-for path in copy.parent.glob(copy.name + "*"):
-    path.unlink()
+from plangraph.queries import NameCatalog, profile, tasks_for
+store = EmbeddedStore(db, create=False)
+catalog = NameCatalog(store)
+store.generation
+opened = time.perf_counter() - started
+bare = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+AGENCIES = ("a.n IN (SELECT agency FROM agency_keys WHERE key IN (SELECT value FROM json_each(?))) "
+            "AND (a.name LIKE ? OR a.props LIKE ?)")  # the query layer's keys for the name, and its level
+ROLE = ("SELECT t.id, t.title, a.id, a.name, r.spelling, r.span_start, r.span_end, t.props FROM agencies a "
+        "JOIN plans p ON p.n = a.plan AND p.current JOIN roles r ON r.agency = a.n AND r.role = 0 "
+        "JOIN tasks t ON t.n = r.task WHERE " + AGENCIES + " {where} "
+        "ORDER BY p.jurisdiction, t.action_seq, t.seq, a.id LIMIT 50")
+COUNT = ("SELECT COUNT(*) FROM agencies a JOIN plans p ON p.n = a.plan AND p.current "
+         "JOIN roles r ON r.agency = a.n AND r.role = 0 WHERE " + AGENCIES + " {where}")
+from plangraph.queries.names import lookup_keys
+KEYS = (json.dumps(lookup_keys(agency, None)), agency[0] + "%", '%"spellings":["' + agency[0] + '%')
+
+def bare_tasks(place):
+    where, args = ("AND p.jurisdiction = ?", (*KEYS, place)) if place else ("", KEYS)
+    rows = bare.execute(ROLE.format(where=where), args).fetchall()
+    return bare.execute(COUNT.format(where=where), args).fetchone()[0], rows
+
+def bare_profile(place):
+    (n,) = bare.execute("SELECT n FROM plans WHERE jurisdiction = ? AND current", (place,)).fetchone()
+    out = [bare.execute("SELECT jprops, props FROM plans WHERE n = ?", (n,)).fetchall()]
+    for sql in ("SELECT props FROM actions WHERE plan = ?", "SELECT title, text, props FROM tasks WHERE plan = ?",
+                "SELECT props FROM agencies WHERE plan = ?",
+                "SELECT r.role, r.spelling, r.span_start, r.span_end, a.id, a.name, t.id FROM roles r "
+                "JOIN agencies a ON a.n = r.agency JOIN tasks t ON t.n = r.task WHERE r.plan = ?",
+                "SELECT l.spelling, a.id, x.props FROM action_leads l JOIN agencies a ON a.n = l.agency "
+                "JOIN actions x ON x.n = l.action WHERE l.plan = ?"):
+        out.append(bare.execute(sql, (n,)).fetchall())
+    return out
+
+def timed(fn, args_list, rounds=2):
+    times = []
+    for r in range(rounds):
+        for args in args_list:
+            t = time.perf_counter(); fn(*args); dt = time.perf_counter() - t
+            if r == rounds - 1:
+                times.append(dt * 1000)
+    times.sort()
+    return {"p50_ms": round(statistics.median(times), 3), "p99_ms": round(times[int(0.99 * (len(times) - 1))], 3)}
+
+out = {"open_s": round(opened, 4)}
+questions = {
+    "tasks an agency leads, in a jurisdiction": (
+        lambda p: tasks_for(catalog, agency=agency, role="lead", jurisdiction=p), bare_tasks, [(p,) for p in places]),
+    "tasks an agency leads, every jurisdiction": (
+        lambda p: tasks_for(catalog, agency=agency, role="lead"), bare_tasks, [(None,)] * 20),
+    "a jurisdiction's profile": (lambda p: profile(catalog, p), bare_profile, [(p,) for p in places]),
+}
+for name, (ours, reference, args) in questions.items():
+    out[name] = {"plangraph": timed(ours, args), "bare_sqlite": timed(reference, args)}
+    out[name]["ratio_p50"] = round(out[name]["plangraph"]["p50_ms"] / out[name]["bare_sqlite"]["p50_ms"], 2)
+total = tasks_for(catalog, agency=agency, role="lead").total
+out["every jurisdiction totals: plangraph, bare"] = [total, bare_tasks(None)[0]]
+import resource
+out["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 print(json.dumps(out))
 """
 
 
-def upload(db: Path, plan_file: Path) -> dict[str, float]:
-    """One plan stored again in a copy of the national store: the write (journaled, and with the
-    file rewritten whole as before journals) and another process's store catching up with it."""
-    proc = subprocess.run([sys.executable, "-c", UPLOAD, str(db), str(plan_file)], capture_output=True, text=True,
-                          timeout=900)
+def in_process(db: Path, places: list[str]) -> dict[str, Any]:
+    """The questions answered in one process through the query layer (what the API does per
+    request) beside a bare ``sqlite3`` query of the same question on the same file, same run."""
+    proc = subprocess.run([sys.executable, "-c", IN_PROCESS, str(db), json.dumps(places), AGENCY],
+                          capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
-        raise RuntimeError(f"upload failed: {proc.stderr[-1000:]}")
-    return {k: round(v, 3) for k, v in json.loads(proc.stdout).items()}
+        raise RuntimeError(f"in-process timing failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+WRITE_ONE = """
+import json, shutil, sys, time
+from pathlib import Path
+from plangraph.graph.build import build_records
+from plangraph.graph.embedded import EmbeddedStore
+from plangraph.loaders import parse_file
+copy = Path(sys.argv[1] + ".bench-upload")
+shutil.copyfile(sys.argv[1], copy)
+path = Path(sys.argv[2])
+recs = build_records(parse_file(path), source=path.read_bytes())
+writer, reader = EmbeddedStore(copy), EmbeddedStore(copy)
+before = reader.generation
+started = time.perf_counter()
+writer.replace_plan(recs)
+written = time.perf_counter() - started
+started = time.perf_counter()
+seen = reader.generation != before and reader.jurisdiction(recs.jurisdiction) is not None
+out = {"write_one_plan_s": written, "another_connection_sees_it_s": time.perf_counter() - started, "seen": seen}
+started = time.perf_counter()
+report = writer.check()
+out["check_s"] = time.perf_counter() - started
+out["check_ok"] = report.ok
+writer.close(); reader.close()
+for p in copy.parent.glob(copy.name + "*"):
+    p.unlink()
+print(json.dumps(out))
+"""
+
+
+def write_one(db: Path, plan_file: Path) -> dict[str, Any]:
+    """One plan stored again in a copy of the national store, another connection (as another
+    process has) seeing it, and ``check`` of the whole store."""
+    proc = subprocess.run([sys.executable, "-c", WRITE_ONE, str(db), str(plan_file)], capture_output=True, text=True,
+                          timeout=1800)
+    if proc.returncode != 0:
+        raise RuntimeError(f"write of one plan failed: {proc.stderr[-1000:]}")
+    return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in json.loads(proc.stdout).items()}
+
+
+def county_places(db: Path, count: int) -> list[str]:
+    """Up to ``count`` counties where 县科协 leads a task, spread over the store."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        names = [r[0] for r in conn.execute(
+            "SELECT DISTINCT p.jurisdiction FROM agency_keys k JOIN agencies a ON a.n = k.agency "
+            "JOIN plans p ON p.n = a.plan AND p.current JOIN roles r ON r.agency = a.n AND r.role = 0 "
+            "WHERE k.key = ? ORDER BY p.jurisdiction", (AGENCY,))]
+    step = max(1, len(names) // max(count, 1))
+    return names[::step][:count]
 
 
 # --- the API ----------------------------------------------------------------------------------
@@ -361,6 +443,29 @@ class Server:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"plangraph serve not healthy after {timeout} s")
+
+    def wait_correct(self, path: str, expected: Any, timeout: float = 300) -> float:
+        """Seconds from start until ``GET path`` answers 200 with exactly ``expected``."""
+        import httpx
+
+        while time.perf_counter() - self.started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"plangraph serve exited ({self.proc.returncode}): {self.log_path.read_text()[-2000:]}")
+            try:
+                r = httpx.get(f"{self.base}{path}", timeout=30)
+                if r.status_code == 200 and r.json() == expected:
+                    return time.perf_counter() - self.started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError(f"plangraph serve gave no correct answer to {path} within {timeout} s")
+
+    def rss_per_process_mb(self) -> list[float]:
+        """Resident memory of each process (the supervisor and each worker)."""
+        import psutil
+
+        root = psutil.Process(self.proc.pid)
+        return [round(p.memory_info().rss / 2**20, 1) for p in [root, *root.children(recursive=True)]]
 
     def wait_warm(self, workers: int, timeout: float = 900) -> float:
         """Seconds from start until /health says ``warm`` on 4 x ``workers`` fresh connections in a
@@ -542,6 +647,16 @@ def api(db: Path | None, store: str, workdir: Path, args: argparse.Namespace) ->
     use_wrk = args.client == "wrk" or (args.client == "auto" and wrk_available())
     out["client"] = "wrk" if use_wrk else "httpx"
     try:
+        if db is not None and store == "embedded":  # the answer a fresh server must give, from the file
+            import orjson  # the API's JSON is the CLI's JSON of the same question
+
+            place = county_places(db, 1)[0]
+            expected = json.loads(subprocess.run(
+                plangraph_cmd(*CLI_QUESTION, "--jurisdiction", place, "--db", str(db)),
+                capture_output=True, text=True, check=True).stdout)
+            path = f"/tasks?agency={quote(AGENCY)}&role=lead&jurisdiction={quote(place)}"
+            out["start_to_correct_answer_s"] = round(server.wait_correct(path, expected), 2)
+            log(f"  a correct answer {out['start_to_correct_answer_s']} s after start")
         out["start_to_healthy_s"] = round(server.wait_healthy(), 2)
         log(f"  serve --workers {args.serve_workers} healthy after {out['start_to_healthy_s']} s")
         out["start_to_warm_s"] = round(server.wait_warm(args.serve_workers), 2)
@@ -580,6 +695,7 @@ def api(db: Path | None, store: str, workdir: Path, args: argparse.Namespace) ->
             out["soak"]["mix"] = ("rotating: tasks an agency leads in a jurisdiction, a profile and a comparison "
                                   "over their places, and tasks an agency leads in every jurisdiction")
         out["server_rss_mb"] = server.rss_mb()
+        out["rss_per_process_mb"] = server.rss_per_process_mb()
     finally:
         server.stop()
     return out
@@ -617,17 +733,30 @@ def table(report: dict[str, Any]) -> str:
         lines.append(f"  {r['plans']} plans, {r['tasks']} tasks, {r['edges']} edges ({r['assignments']} agency-task)")
     if "store" in report:
         s = report["store"]
-        lines.append(f"\nstore file {s['file_mb']} MB; reopen {s['reopen_s']} s (runs {s['reopen_s_runs']}), "
-                     f"RSS after open {s['rss_after_open_mb']} MB; rewrite {s['rewrite_s']} s")
-        if "write_one_plan_journaled_s" in s:
-            lines.append(f"one plan stored again: journaled {s['write_one_plan_journaled_s']} s "
-                         f"(another process follows in {s['follow_one_plan_journaled_s']} s); file rewritten "
-                         f"{s['write_one_plan_rewritten_s']} s (followed in {s['follow_one_plan_rewritten_s']} s)")
+        lines.append(f"\nstore file {s['file_mb']} MB, {s['plans']} plans")
+        lines.append(f"  one CLI answer from a fresh process {s['cli_answer_s']} s (runs {s['cli_answer_s_runs']}, "
+                     f"peak RSS {s['cli_answer_peak_rss_mb']} MB)  | reference plangraph --help {s['help_s']} s "
+                     f"(runs {s['help_s_runs']}): {s['cli_answer_to_help']}x  [target <= 1.5x and < 1 s]")
+        if "write_one_plan_s" in s:
+            lines.append(f"  one plan stored again {s['write_one_plan_s']} s; another connection sees it in "
+                         f"{s['another_connection_sees_it_s']} s ({s['seen']}); check of the whole store "
+                         f"{s['check_s']} s ({'ok' if s['check_ok'] else 'DAMAGED'})")
+    if "in_process" in report:
+        ip = report["in_process"]
+        lines.append(f"\nin-process (open {ip['open_s']} s, RSS {ip['rss_mb']} MB)  [target: plangraph within 2x of bare sqlite3]")
+        lines.append(f"  {'question':<42}{'plangraph p50':>15}{'p99':>9}{'| bare sqlite3 p50':>19}{'p99':>9}{'ratio':>7}")
+        for name, q in ip.items():
+            if isinstance(q, dict) and "plangraph" in q:
+                lines.append(f"  {name:<42}{q['plangraph']['p50_ms']:>15}{q['plangraph']['p99_ms']:>9}"
+                             f"{q['bare_sqlite']['p50_ms']:>19}{q['bare_sqlite']['p99_ms']:>9}{q['ratio_p50']:>7}")
+        lines.append(f"  national totals (plangraph, bare): {ip['every jurisdiction totals: plangraph, bare']}")
     a = report.get("api")
     if a:
-        lines.append(f"\nAPI (plangraph serve --workers {a['serve_workers']}; healthy {a['start_to_healthy_s']} s "
-                     f"after start, warm after {a.get('start_to_warm_s')} s, prewarm {a.get('prewarm')}; first name look-up {a['first_name_lookup_ms']} ms; RSS {a.get('server_rss_mb')} MB "
-                     f"after the run; load from {a['client']})")
+        lines.append(f"\nAPI (plangraph serve --workers {a['serve_workers']}; a correct answer "
+                     f"{a.get('start_to_correct_answer_s')} s after start [target < 2 s], healthy {a['start_to_healthy_s']} s, "
+                     f"warm after {a.get('start_to_warm_s')} s, prewarm {a.get('prewarm')}; first name look-up "
+                     f"{a['first_name_lookup_ms']} ms; RSS per process {a.get('rss_per_process_mb')} MB after the run "
+                     f"[target < 400 MB each]; load from {a['client']}) [target p99 < 50 ms]")
         lines.append(f"  {'question':<42}{'places':>7}{'c':>4}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>7}"
                      f"{'sent':>7}{'| 1st p50':>11}{'p99':>8}{'| c=1 p50':>10}{'p99':>8}")
         for name, q in a["questions"].items():
@@ -654,7 +783,7 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="worker counts to load with, comma-separated")
     ap.add_argument("--parse-sample", type=int, default=400, help="plans timed for parse throughput")
     ap.add_argument("--rounds", type=int, default=5, help="rounds of the parse timing")
-    ap.add_argument("--reopen-repeat", type=int, default=3)
+    ap.add_argument("--reopen-repeat", type=int, default=3, help="fresh-process CLI answers (and --help runs) timed")
     ap.add_argument("--requests", type=int, default=1000, help="requests per question (a bound)")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=30, help="seconds of steady load per question (a bound)")
@@ -699,10 +828,14 @@ def main() -> None:
             report["load"].append(load(files[0].parent, db, w, args.store))
             log(f"  {report['load'][-1]['wall_s']} s")
         if db is not None:
-            log("reopen")
-            report["store"] = reopen(db, args.reopen_repeat)
-            log("one plan stored again, and followed")
-            report["store"].update(upload(db, files[len(files) // 2]))
+            report["store"] = {"file_mb": round(db.stat().st_size / 1e6, 1),
+                               "plans": _plans_in(db)}
+            log("one CLI answer from a fresh process, beside plangraph --help")
+            report["store"].update(fresh_process(db, county_places(db, 1)[0], args.reopen_repeat))
+            log("in-process latency beside a bare sqlite3 query")
+            report["in_process"] = in_process(db, county_places(db, min(args.places, 200)))
+            log("one plan stored again, seen by another connection; check")
+            report["store"].update(write_one(db, files[len(files) // 2]))
         if not args.no_api:
             log("API")
             report["api"] = api(db, args.store, work, args)
@@ -710,6 +843,13 @@ def main() -> None:
         if not args.keep and args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
     finish(report, args)
+
+
+def _plans_in(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM plans WHERE current").fetchone()[0])
 
 
 def finish(report: dict[str, Any], args: argparse.Namespace) -> None:

@@ -588,8 +588,9 @@ class EmbeddedStore:
         return where, params
 
     def _task_rows(self, where: list[str], params: list[Any]) -> list[TaskRow]:
-        rows = self._rows(f"SELECT t.title, t.text, t.props FROM tasks t {CURRENT.format('t')} {_where(where)}", params)
-        return sort_rows(TaskRow.from_props({**orjson.loads(p), "title": title, "text": text}) for title, text, p in rows)
+        rows = self._rows(f"SELECT t.title, t.text, t.props FROM tasks t {CURRENT.format('t')} {_where(where)} "
+                          "ORDER BY p.jurisdiction, t.action_seq, t.seq, t.id", params)  # = sort_rows' order
+        return [TaskRow.from_props({**orjson.loads(p), "title": title, "text": text}) for title, text, p in rows]
 
     def task(self, task_id: str) -> TaskRow | None:
         found = self._task_rows(["t.id = ?"], [task_id])
@@ -622,7 +623,8 @@ class EmbeddedStore:
         return self._agency_rows(f"SELECT a.props, a.is_group FROM agencies a {CURRENT.format('a')} {_where(where)}", params)
 
     def _agency_rows(self, sql: str, params: Sequence[Any]) -> list[AgencyRow]:
-        return sort_rows(AgencyRow.from_props(orjson.loads(props), bool(g)) for props, g in self._rows(sql, params))
+        rows = self._rows(sql + " ORDER BY p.jurisdiction, a.is_group, a.name, a.id", params)  # = sort_rows' order
+        return [AgencyRow.from_props(orjson.loads(props), bool(g)) for props, g in rows]
 
     def group_members(self, group_id: str) -> list[AgencyRow]:
         return self._agency_rows(
@@ -670,7 +672,7 @@ class EmbeddedStore:
             t = tasks.get(t_n)
             if t is None:
                 t = tasks[t_n] = orjson.loads(props)
-            out.append(AssignmentRow(
+            out.append(AssignmentRow.model_construct(  # values straight from the store's own columns
                 role=ROLES[role], agency_id=a_id, agency_name=a_name, agency_is_group=bool(is_group),
                 spelling=spelling or a_name, span=_span(start, end), clause=t.get("clause"), task_id=t["id"],
                 task_seq=t["seq"], task_title=title or "", action_id=t["action_id"], action_seq=t["action_seq"],
@@ -684,8 +686,8 @@ class EmbeddedStore:
         roles: Sequence[Role] | None = None, jurisdiction: str | None = None,
     ) -> list[AssignmentRow]:
         where, params = self._assignment_filters(agency_ids, task_ids, roles, jurisdiction)
-        sql = self._ASSIGNMENTS.format(current=CURRENT.format("r"), where=where)
-        return sort_rows(self._assignment_rows(sql, params))
+        sql = self._ASSIGNMENTS.format(current=CURRENT.format("r"), where=where) + self._ASSIGNMENT_ORDER
+        return self._assignment_rows(sql, params)
 
     def assignments_page(
         self, offset: int, limit: int, agency_ids: Sequence[str] | None = None,
@@ -721,16 +723,18 @@ class EmbeddedStore:
         rows = self._rows(
             "SELECT l.spelling, l.span_start, l.span_end, a.id, a.name, a.is_group, x.props "
             f"FROM action_leads l {CURRENT.format('l')} JOIN agencies a ON a.n = l.agency "
-            f"JOIN actions x ON x.n = l.action {_where(where)}", params)
+            f"JOIN actions x ON x.n = l.action {_where(where)} ORDER BY p.jurisdiction, x.seq,"
+            " CASE WHEN l.span_start IS NULL OR l.span_end IS NULL THEN 0 ELSE l.span_start END,"
+            " CASE WHEN l.span_start IS NULL OR l.span_end IS NULL THEN 0 ELSE l.span_end END, a.id", params)
         out = []
         for spelling, start, end, a_id, a_name, is_group, props in rows:
             x = orjson.loads(props)
-            out.append(ActionLeadRow(
+            out.append(ActionLeadRow.model_construct(  # values straight from the store's own columns
                 agency_id=a_id, agency_name=a_name, agency_is_group=bool(is_group), spelling=spelling or a_name,
                 span=_span(start, end), action_id=x["id"], action_seq=x["seq"], action_key=x.get("key") or "",
                 action_title=x.get("title") or "", plan_id=x["plan_id"], jurisdiction=x["jurisdiction"],
             ))
-        return sort_rows(out)
+        return out
 
 
 def _delete_rows(conn: sqlite3.Connection, n: int) -> None:

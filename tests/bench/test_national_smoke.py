@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SMOKE_SECONDS = 60
+SMOKE_SECONDS = 180  # the machine is shared: under a load average of 15 the run took 90 s
 
 
 @pytest.mark.bench_smoke
