@@ -3,9 +3,9 @@
 Starts ``plangraph serve --workers W`` on a copy of a store, sends ``GET /compare`` for pairs of its
 jurisdictions from ``wrk`` at a fixed concurrency in windows of ``--window`` seconds, uploads
 ``--plan`` (``POST /plans``, to whichever worker takes it) at the start of the second window, and
-prints requests per second and p50/p99/max latency per window, as a table and JSON. The other
-worker follows the write through the store's journal; both make their names, themes and prepared
-comparisons again in the background (``api/rebuild.py``).
+prints requests per second and p50/p99/max latency per window, as a table and JSON. Every worker
+reads the one SQLite store file: the other worker answers from the new plan at its next question;
+the uploading worker computes and keeps the themes of the new plans before it answers 201.
 
     python benchmarks/upload_while_serving.py --db /tmp/work/graph-w2.bin --plan /tmp/national/02222_x.txt
     python benchmarks/upload_while_serving.py --db DB --plan FILE --windows 4 --window 10 --concurrency 32
@@ -65,11 +65,8 @@ def main() -> None:
 
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     db = work / "graph.bin"
-    shutil.copyfile(args.db, db)
-    journal = args.db.with_name(args.db.name + ".journal")
-    if journal.exists():
-        shutil.copyfile(journal, db.with_name(db.name + ".journal"))
-    os.environ.update(PLANGRAPH_API_TOKEN=BEARER, PLANGRAPH_FOLLOW_SECONDS="2")
+    shutil.copyfile(args.db, db)  # the store file alone: copy one no process holds open (or after plangraph compact)
+    os.environ.update(PLANGRAPH_API_TOKEN=BEARER)
     server = Server(db, "embedded", work, workers=args.serve_workers)
     try:
         server.wait_healthy()

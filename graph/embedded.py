@@ -202,6 +202,7 @@ class EmbeddedStore:
 
     def __init__(self, path: Path | str | None = None, create: bool = True) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        temporary = path is None
         if path is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="plangraph-store-")
             path = Path(self._tmp.name) / "graph.db"
@@ -211,7 +212,7 @@ class EmbeddedStore:
         self._conns_lock = threading.Lock()
         self._closed = False
         self._ready = False
-        if self.path.exists() or (create and path is None):
+        if self.path.exists() or temporary:
             self._ensure(create=True)
 
     # --- connections ------------------------------------------------------------------------
@@ -289,8 +290,9 @@ class EmbeddedStore:
         return conn
 
     def close(self) -> None:
-        """Close every thread's connection (the last one to close folds the WAL into the file)."""
-        self._closed = True
+        """Close every thread's connection (the last one to close folds the WAL into the file). A
+        store on a file may be used again after (it opens new connections); a temporary one is gone."""
+        self._closed = self._tmp is not None
         with self._conns_lock:
             conns, self._conns = self._conns, []
         for conn in conns:

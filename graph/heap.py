@@ -1,13 +1,10 @@
-"""The garbage collector and a large, long-lived heap (a national graph is millions of objects).
+"""The garbage collector while building many objects that all stay (a parse, a theme index).
 
-Why this matters: CPython's full collection walks every tracked object. With a national graph,
-its indexes, the name catalogue, the theme index and the rows cached for requests, one walk took
-0.5-0.7 s, and it came in the middle of some request (measured in ``plangraph serve`` at
-concurrency 32: p50 8 ms, p99 540 ms, every slow request inside such a pause). ``settle`` moves
-what exists now out of the collector's sight (``gc.freeze``), so later collections walk only
-what came after; ``no_gc`` pauses collection while building millions of objects that all stay.
-Frozen objects are still freed by reference counting; only cyclic garbage among them would stay,
-and what is frozen here (graph, indexes, rows) has no cycles to become garbage.
+Why: CPython's cyclic collector runs every few hundred allocations and walks the objects alive;
+while one plan is parsed, or the themes of all plans are built, that walking was a fifth of the
+time and found nothing to free (reference counting frees what these steps drop). ``no_gc`` pauses
+it for the step. (The embedded store no longer holds a graph in memory, so nothing is frozen out of
+the collector's sight any more.)
 """
 
 from __future__ import annotations
@@ -27,14 +24,3 @@ def no_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def settle(collect: bool = True, young_only: bool = False) -> None:
-    """Collect the garbage made so far, then freeze the rest.
-
-    A full collection walks everything not frozen yet; ``young_only`` walks only the two young
-    generations, for a pause of a few milliseconds while requests wait (the row cache growing).
-    """
-    if collect:
-        gc.collect(1 if young_only else 2)
-    gc.freeze()

@@ -15,9 +15,9 @@ method that needs no list of known tasks, so it works on plans never seen before
   score against the theme's first few other tasks (its examples); 100 for a theme of one task.
 
 The parameters live in ``graph/data/themes.yaml``; the threshold was chosen on the seeds against
-hand labels (``docs/themes.md``). The themes are computed from ``store.tasks()`` and kept in the
-embedded store with the store generation they were computed at (``theme_index``), so both stores
-answer alike and an upload is seen on the next question.
+hand labels (``docs/themes.md``). The themes are computed from ``store.tasks()``; the writers keep
+them in the embedded store with the store generation they were computed at (``theme_index``), so
+both stores answer alike and an upload is seen on the next question.
 
 Example:
     >>> index = theme_index(store)                                  # doctest: +SKIP
@@ -467,14 +467,15 @@ def _compute(store: GraphStore, settings: ThemeSettings, generation: int | None)
     return ThemeIndex(themes, settings, round(time.perf_counter() - started, 3), generation)
 
 
-def theme_index(store: GraphStore, settings: ThemeSettings | None = None) -> ThemeIndex:
+def theme_index(store: GraphStore, settings: ThemeSettings | None = None, keep: bool = False) -> ThemeIndex:
     """The themes of the store's current plans.
 
-    A store that keeps derived data (``KeepsDerived``: the embedded one) keeps the themes with the
+    A store that keeps derived data (``KeepsDerived``: the embedded one) holds the themes with the
     generation they were computed at: they are read from it while it has not been written since,
-    else computed from its tasks and kept (by the first process that asks after a write: the
-    writer itself, ``plangraph load`` and an upload, asks at once). Other stores (Neo4j) compute
-    them on every call; ``themes_for`` keeps them per question.
+    else computed from its tasks. ``keep``: save what was computed in the store; the writers do it
+    (``plangraph load``, an upload, ``reparse``) right after their write, so that no reader waits,
+    and a read never writes. Other stores (Neo4j) compute them on every call; ``themes_for`` keeps
+    them per question.
     """
     settings = settings or theme_settings()
     if not isinstance(store, KeepsDerived):
@@ -483,12 +484,16 @@ def theme_index(store: GraphStore, settings: ThemeSettings | None = None) -> The
     generation = store.generation
     kept = store.load_derived(THEMES_KEPT_AS)
     if kept is not None and kept[0] == generation and kept[1] == version:
-        themes = [Theme.model_validate(t) for t in orjson.loads(kept[2])]
-        return ThemeIndex(themes, settings, 0.0, generation)
+        try:
+            themes = [Theme.model_validate(t) for t in orjson.loads(kept[2])]
+            return ThemeIndex(themes, settings, 0.0, generation)
+        except ValueError:  # damaged: computed again (and kept again by the next writer)
+            pass
     with _build_lock:  # one build at a time in a process
         index = _compute(store, settings, generation)
-        data = orjson.dumps([t.model_dump() for t in index.themes])
-        store.save_derived(THEMES_KEPT_AS, generation, version, data)  # not kept if written meanwhile
+        if keep:
+            data = orjson.dumps([t.model_dump() for t in index.themes])
+            store.save_derived(THEMES_KEPT_AS, generation, version, data)  # not kept if written meanwhile
         return index
 
 

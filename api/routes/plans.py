@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from plangraph.graph.build import build_records
 from plangraph.graph.errors import StoreWriteError
 from plangraph.graph.rows import LoadResult
-from plangraph.queries.themes import themes_for
+from plangraph.queries.themes import theme_index
 from plangraph.loaders import PlanError
 
 from ..deps import CatalogDep, LockDep, SettingsDep, StoreDep
@@ -59,6 +59,7 @@ async def upload_plan(
         raise HTTPException(status.HTTP_507_INSUFFICIENT_STORAGE, f"{name}: not stored: {exc}") from None
     finally:
         lock.release_write()
-    # the themes of the new plans, computed and kept in the store now, so that no reader waits
-    await run_in_threadpool(themes_for, catalog)
+    # the themes of the new plans, computed and kept in the store now (the writer's job), so that no
+    # reader, in this process or another, waits for them
+    await run_in_threadpool(theme_index, store, None, True)
     return result

@@ -92,7 +92,7 @@ def reparse(db: DB_OPTION = None, as_json: JSON_OPTION = False) -> None:
                 done.append(kept.plan_id)
             except (PlanError, StoreError, ValueError) as exc:
                 failed.append({"plan": kept.plan_id, "file": kept.file, "error": f"{where}: {exc}"})
-        theme_index(graph)
+        theme_index(graph, keep=True)
         report = graph.check()
     except StoreError as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)

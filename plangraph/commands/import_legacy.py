@@ -36,7 +36,7 @@ def import_legacy(
         store = EmbeddedStore(db)
         try:
             results = store.replace_plans(plans)
-            theme_index(store)
+            theme_index(store, keep=True)
         finally:
             store.close()
     except FileNotFoundError:

@@ -226,7 +226,7 @@ def _keep_themes(graph: GraphStore) -> None:
     from plangraph.queries.themes import theme_index
 
     if isinstance(graph, KeepsDerived):
-        theme_index(graph)
+        theme_index(graph, keep=True)
 
 
 def _print_failures(summary: dict) -> None:

@@ -113,7 +113,7 @@ def test_cache_follows_the_store(tmp_path: Path) -> None:
     graph = open_store("embedded", db=tmp_path / "graph.bin")
     try:
         graph.replace_plans(parse_file(p) for p in SEED_PATHS[:4])
-        first = theme_index(graph)
+        first = theme_index(graph, keep=True)
         kept = theme_index(graph)  # same plans: read from the store, computed at the same generation
         assert kept.generation == first.generation and [t.id for t in kept.themes] == [t.id for t in first.themes]
         graph.replace_plans([parse_file(SEED_PATHS[4])])

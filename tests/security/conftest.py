@@ -23,7 +23,7 @@ LAYER_IDS = ("embedded", "real-neo4j")
 def seeded_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The five seeds in an embedded store file, written once; tests copy it."""
     db = tmp_path_factory.mktemp("security-seeds") / "graph.bin"
-    seeded_store(db)
+    seeded_store(db).close()  # closed: its write-ahead log folded in, so that a copy of the file holds it all
     return db
 
 
