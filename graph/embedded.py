@@ -96,10 +96,12 @@ class _PlanRows:
 def plan_checksum(plan: tuple[Any, ...], source: tuple[Any, ...], tables: dict[str, list[tuple[Any, ...]]]) -> str:
     """SHA-256 of everything stored for one plan, table by table in ``PLAN_TABLES`` order: the
     same values read back give the same sum, a changed byte another."""
-    digest = hashlib.sha256(repr((plan, source)).encode())
+    name, sha, data = source if source else (None, None, None)
+    digest = hashlib.sha256(orjson.dumps([list(plan), name, sha]))
+    digest.update(data or b"")
     for table in schema.PLAN_TABLES:
         digest.update(f"\x00{table}\x00".encode())
-        digest.update(repr(tables.get(table, [])).encode())
+        digest.update(orjson.dumps(tables.get(table, [])))
     return digest.hexdigest()
 
 
@@ -123,7 +125,7 @@ def _plan_rows(recs: PlanRecords, base: dict[str, int]) -> _PlanRows:
     name = jur.get("name") or recs.jurisdiction
     place = jur.get("code") or name
     data = recs.source
-    source = (recs.source_file, plan.get("source_sha256"), zlib.compress(data, 6) if data is not None else None)
+    source = (recs.source_file, plan.get("source_sha256"), zlib.compress(data, 1) if data is not None else None)
     rows = _PlanRows((recs.plan_id, place, plan.get("period") or "", name, _dumps(plan), _dumps(jur)), source)
 
     def number(table: str, ids: Iterable[str]) -> dict[str, int]:
