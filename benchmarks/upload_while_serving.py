@@ -63,9 +63,19 @@ def main() -> None:
         args.json_out.write_text(text + "\n", encoding="utf-8")
 
 
+def _copy_store(source: Path, target: Path) -> None:
+    """A consistent copy of a store file, with what its write-ahead log holds (SQLite's backup)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     db = work / "graph.bin"
-    shutil.copyfile(args.db, db)  # the store file alone: copy one no process holds open (or after plangraph compact)
+    _copy_store(args.db, db)
     os.environ.update(PLANGRAPH_API_TOKEN=BEARER)
     server = Server(db, "embedded", work, workers=args.serve_workers)
     try:
