@@ -18,9 +18,10 @@ from plangraph.graph.model import ROLES, Plan, Role, agency_id
 from .agencies import AgencyResolver, is_group
 from .clauses import parse_clause
 from .errors import PlanError
-from .jurisdiction import find_jurisdiction, find_period, find_target
+from .jurisdiction import find_jurisdiction
 from .outline import ActionDraft, ClauseAt, TaskDraft, find_actions
 from .paragraphs import Paragraph, join_paragraphs, split_lines
+from .period import find_period, find_target
 from .read import SourceText, read_bytes, read_file
 
 MEMBER_LIST = re.compile(r"^成\s*员\s*：")
@@ -67,6 +68,7 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
         raise PlanError(name, "no jurisdiction found: the text names no 县/市/区 whose plan this is")
     if not any(t.clauses for a in actions for t in a.tasks) and not any(a.lead_clauses for a in actions):
         raise PlanError(name, "no responsibility clause could be read in any task")
+    period = find_period(joined, jurisdiction.name)
     builder = _PlanBuilder(source, jurisdiction.name, warnings)
     members = _member_list(paragraphs)
     plan_actions = builder.build_actions(actions, members)
@@ -75,8 +77,8 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
         {
             "source": {"file": name, "sha256": sha256, "format": source.format},
             "jurisdiction": jurisdiction,
-            "period": find_period(joined, jurisdiction.name),
-            "literacy_target_percent": find_target(joined),
+            "period": period,
+            "literacy_target_percent": find_target(joined, period),
             "actions": plan_actions,
             "groups": groups,
             "agencies": builder.agencies(),  # after groups(), which adds the leading group's name
