@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from plangraph.graph.actions import is_other
 from plangraph.graph.heap import no_gc
 from plangraph.graph.model import ROLES, Plan, Role, agency_id
 
@@ -62,6 +63,7 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     actions = find_actions(paragraphs, warnings)
     if not actions:
         raise PlanError(name, "no actions found: not a science-literacy plan (no （一）… headings under a 提升行动/重点工程 part)")
+    warnings.extend(_unknown_actions(actions))
     joined = "\n".join(p.text for p in paragraphs)  # lines broken mid-word are whole again
     jurisdiction = find_jurisdiction(joined)
     if jurisdiction is None:
@@ -85,6 +87,16 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
             "warnings": warnings,
         }
     )
+
+
+def _unknown_actions(actions: list[ActionDraft]) -> list[str]:
+    """A warning for each action whose heading no key of ``graph/data/action_keys.yaml`` knows: the
+    action is kept (its key "other:<title>"), and the warning tells a reader it lines up with no
+    action of other plans (a new generation's action, such as one on artificial intelligence)."""
+    return [
+        f"action {a.seq} ({a.title}): no action key of action_keys.yaml matches its heading; kept as {a.key!r}"
+        for a in actions if is_other(a.key)
+    ]
 
 
 class _PlanBuilder:
