@@ -494,6 +494,12 @@ class PlanWriter:
         text, names = self.name_list(items)
         return Clause("E", [self.w(f"〔{text}{self._duty()}〕")], responsible=names)
 
+    def _division(self, leads: list[Item], supports: list[Item]) -> Clause:
+        """The division-of-work line closing an action of 2016-2020 plans: "分工：由A牵头，B等单位参加。"."""
+        lead_text, lead = self.name_list(leads)
+        sup_text, sup = self.name_list(supports)
+        return Clause("G", [f"分工：由{lead_text}牵头，{sup_text}等单位参加。"], lead=lead, support=sup)
+
     def action_lead_clause(self, leads: list[Item]) -> Clause:
         text, names = self.name_list(leads)
         return Clause("F", [self.w(f"〔牵头部门：{text}〕")], lead=names)
@@ -694,6 +700,8 @@ class PlanWriter:
             self.write_single_paragraph_action(action, key, base)
             return
         self.write_intro(action, spec, base)
+        if self.g.measures_line and not self.p.pdf:
+            self.emit(self.g.measures_line)
         tasks = self.plan_tasks(key, base)
         for task in tasks:
             self.write_task(task)
@@ -719,7 +727,7 @@ class PlanWriter:
         count = weighted(self.rng, [(2, 15), (3, 35), (4, 25), (5, 15), (6, 10)])
         titles = self.rng.sample(spec["titles"], min(count, len(spec["titles"])))
         tasks = [TaskPlan(t, self.task_body(key), *self.task_agencies(base)) for t in titles]
-        shared = len(tasks) >= 2 and self.p.layout != "plain" and self.rng.random() < 0.08
+        shared = len(tasks) >= 2 and self.p.layout != "plain" and self.rng.random() < self.g.shared_rate
         for i, task in enumerate(tasks):
             task.shared = shared
             missing = 0 < i < len(tasks) - 1 and self.rng.random() < 0.03
@@ -779,7 +787,10 @@ class PlanWriter:
     def write_shared_clause(self, tasks: list[TaskPlan]) -> None:
         """One clause after an action's last task; it applies to every task of the action."""
         self.new_paragraph()
-        clause = self.clause(tasks[-1].leads, tasks[-1].supports)
+        if self.g.division_rate and self.rng.random() < self.g.division_rate:
+            clause = self._division(tasks[-1].leads, tasks[-1].supports)
+        else:
+            clause = self.clause(tasks[-1].leads, tasks[-1].supports)
         for task in tasks:
             task.clause = clause
         if clause.form == "C":

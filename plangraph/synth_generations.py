@@ -48,6 +48,9 @@ class GenerationStyle:
     action_weights: dict[str, float]
     actions: dict[str, dict[str, Any]]
     timetable: list[list[str]]
+    shared_rate: float = 0.08  # share of actions whose one clause stands after their last task
+    division_rate: float = 0.0  # share of those clauses written as a "分工：" line
+    measures_line: str = ""  # a line between an action's intro and its tasks ("措施：")
 
     def words(self, late_start: bool = False) -> dict[str, Any]:
         """The placeholders of timetable and prose: {A} start, {B} start + 1, {E} end, {G} name, {P} previous."""
@@ -97,6 +100,8 @@ def generation_style(period: str | None = None) -> GenerationStyle:
         headings=g.get("headings", {}), action_parts=g.get("action_parts", v["action_parts"]),
         action_weights=g.get("action_weights", v["action_weights"]),
         actions={**v["actions"], **raw["actions"]}, timetable=g.get("timetable", v["timetable"]),
+        shared_rate=float(g.get("shared_rate", 0.08)), division_rate=float(g.get("division_rate", 0.0)),
+        measures_line=g.get("measures_line", ""),
     )
 
 

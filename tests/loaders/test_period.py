@@ -45,3 +45,4 @@ def test_the_target_is_the_share_of_the_periods_last_year(text: str, period: str
 
 def test_a_plan_citing_only_a_baseline_has_no_target() -> None:
     assert find_target("2025年，全县公民具备科学素质的比例达到15%。", "2026-2030") is None
+

@@ -52,6 +52,9 @@ def test_a_2016_2020_plan_is_written_in_its_generations_layout_and_read_exactly(
     folder, facts = corpus
     old = [f for f in facts if f["synth"]["generation"] == "2016-2020"]
     assert old
+    texts = [(folder / f["source"]["file"]).read_text("utf-8") for f in old]
+    assert any("分工：由" in t for t in texts) and any("措施：" in t for t in texts)
+    assert any(t["clause_form"] == "G" for f in old for a in f["actions"] for t in a["tasks"])
     for f in old:
         text = (folder / f["source"]["file"]).read_text("utf-8")
         assert "行动计划纲要" in text and "十三五" in text and "十四五" not in text
