@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from plangraph.graph.store import GraphStore, open_store
 from plangraph.loaders import parse_bytes, parse_file
 from plangraph.queries.changes import PlanSide, changes, changes_summary
 
@@ -128,3 +129,25 @@ def test_summary_counts_kinds_themes_and_places(plans) -> None:
     assert [(t["label"], t["places"]) for t in summary["themes_appeared"]] == [(ADDED_TITLE, 1)]
     assert [(t["label"], t["places"]) for t in summary["themes_disappeared"]] == [(DROPPED_TITLE, 1)]
     assert summary["renamed"] == [{"from": "县教委", "to": "县教育局", "kind": "education", "places": 1}]
+
+
+def side_from_store(store: GraphStore, jurisdiction: str) -> PlanSide:
+    """The side of one stored plan, from the rows the store answers with."""
+    row = store.jurisdiction(jurisdiction)
+    assert row is not None
+    return PlanSide.from_rows(row, store.tasks(jurisdiction=jurisdiction),
+                              store.assignments(jurisdiction=jurisdiction), store.agencies(jurisdiction=jurisdiction))
+
+
+def test_sides_from_store_rows_give_the_same_answer(plans, tmp_path: Path) -> None:
+    """Today's store keeps one plan per place, so each generation goes to a store of its own."""
+    old, new = plans
+    answers = []
+    for name, plan in (("old", old), ("new", new)):
+        store = open_store("embedded", db=tmp_path / name / "graph.bin")
+        store.replace_plan(plan)
+        answers.append(side_from_store(store, "丰都县"))
+        store.close()
+    from_store = changes(*answers)
+    from_files = changes(PlanSide.from_plan(old), PlanSide.from_plan(new))
+    assert from_store == from_files
