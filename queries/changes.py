@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from plangraph.graph.kinds import UNKNOWN, classify
+from plangraph.graph.build import classifier
+from plangraph.graph.kinds import UNKNOWN
 from plangraph.graph.model import ROLES, Plan, Role, action_id, task_id
 from plangraph.graph.rows import AgencyRow, AssignmentRow, JurisdictionRow, TaskRow
 
@@ -79,7 +80,7 @@ class PlanSide:
 
     @classmethod
     def from_plan(cls, plan: Plan) -> PlanSide:
-        """The side of a parsed plan (no store): kinds from ``graph/kinds.py``."""
+        """The side of a parsed plan (no store): kinds from ``graph/kinds.py``, as the store gives them."""
         j = plan.jurisdiction.name
         pid = plan.id
         names = {a.id: a.name for a in plan.agencies}
@@ -102,7 +103,8 @@ class PlanSide:
                     action_id=row.action_id, action_seq=row.action_seq, action_key=row.action_key,
                     action_title=row.action_title, plan_id=pid, jurisdiction=j,
                 ))
-        kinds = {a.name: tuple(classify(a.name, j).kinds) for a in plan.agencies}
+        classify = classifier()  # cached: the same names recur in every plan
+        kinds = {a.name: tuple(classify(a.name, j)[0]) for a in plan.agencies}
         return cls(jurisdiction=j, period=plan.period, tasks=tuple(tasks), assignments=tuple(assignments), kinds=kinds)
 
     @cached_property
@@ -116,7 +118,7 @@ class PlanSide:
         return found
 
     def kinds_of(self, name: str) -> tuple[str, ...]:
-        return self.kinds.get(name) or tuple(classify(name, self.jurisdiction).kinds)
+        return self.kinds.get(name) or tuple(classifier()(name, self.jurisdiction)[0])
 
 
 # --- answers ---------------------------------------------------------------------------------
