@@ -30,13 +30,14 @@ NAME_SEPARATOR = re.compile(r"[、,，]")
 FILLER = re.compile(r"^(?:由|和|及|以及)")
 ROLE_WORDS = re.compile(r"牵头|配合|负责|职责分工|责任单位|责任部门|协办|参与单位")
 # The words that open a labelled list ("牵头单位：", "配合部门："); also how a clause line starts.
+# "分工：" opens a line of 2016-2020 plans whose roles its end marks say ("分工：由A牵头，B等单位参加。").
 LABEL_WORDS = "牵头|配合|责任|协办|参与|协助"
-LABEL = re.compile(rf"^({LABEL_WORDS})(单位|部门)\s*：\s*")
+LABEL = re.compile(rf"^(?:({LABEL_WORDS})(单位|部门)|分工)\s*：\s*")
 LABEL_ROLE: dict[str, Role] = {"牵头": "lead", "配合": "support", "责任": "support", "协办": "support", "参与": "support", "协助": "support"}
 # Marks at the end of a segment, longest first; what they say about the names before them.
 END_MARKS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?:等[^、，；]{0,4}?)?(?:共同)?牵头(?:负责)?$"), "lead"),
-    (re.compile(r"(?:等[^、，；]{0,4}?)?(?:协同)?(?:配合|参与|协助|协办)$"), "support"),
+    (re.compile(r"(?:等[^、，；]{0,4}?)?(?:协同)?(?:配合|参与|协助|协办|参加)$"), "support"),
     (re.compile(r"(?:等[^、，；]{0,4}?)?(?:按照?职责分工|按职责|分工)?(?:共同)?负责$"), "duty"),
     (re.compile(r"(?:等[^、，；]{0,4}?)?按照?职责分工$"), "duty"),
 ]
@@ -170,13 +171,15 @@ def _read_segment(segment: str) -> tuple[str | None, tuple[tuple[str, int], ...]
 def _mark(segment: str) -> tuple[int, int, str | None]:
     """Where a segment's list of names starts and ends, and the label role or end mark around it."""
     label = LABEL.match(segment)
-    if label:
+    if label and label.group(1):
         return label.end(), len(segment), LABEL_ROLE[label.group(1)]
-    last_item = segment.rfind("、") + 1  # no mark holds a "、": it stands in the list's last item
-    end_mark = _end_mark(segment[last_item:])
+    begin = label.end() if label else 0  # after "分工：" the end marks say the role
+    end = len(segment.rstrip("。"))  # a 分工 line is a sentence: its last list ends in "。"
+    last_item = max(begin, segment.rfind("、", begin, end) + 1)  # no mark holds a "、": it stands in the list's last item
+    end_mark = _end_mark(segment[last_item:end])
     if end_mark is None:
-        return 0, len(segment), None
-    return 0, last_item + end_mark[0], end_mark[1]
+        return begin, end, None
+    return begin, last_item + end_mark[0], end_mark[1]
 
 
 @lru_cache(maxsize=1 << 14)  # pure; last items ("县人社局等单位配合") recur far more than whole lists

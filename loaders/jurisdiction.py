@@ -1,4 +1,4 @@
-"""Who wrote the plan and when: jurisdiction, level, province, parent city, period, target.
+"""Who wrote the plan: jurisdiction, level, province, parent city (``period`` reads when and the target).
 
 The name is read from the title where there is one, otherwise from the body (a plan may have no
 title line at all); a county's name is the one the text keeps coming back to, which tells "沁源县"
@@ -14,15 +14,15 @@ from functools import cache
 from plangraph.graph.model import Jurisdiction
 from plangraph.graph.places import could_be_place, provinces
 
-SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(县|市|区|旗|州|省)(?=全民科学素质|人民政府|实施全民|“十四五”全民)")
+from .period import generation_names
+
+# What may follow a SUBJECT match (its lookahead), as plain strings to find at C speed; a
+# five-year-plan name in quotes ("X县“十五五”全民…") comes from graph/data/generations.yaml.
+SUBJECT_FOLLOWERS = ("全民科学素质", "人民政府", "实施全民", *(f"“{name}”全民" for name in generation_names()))
+SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(县|市|区|旗|州|省)(?=" + "|".join(map(re.escape, SUBJECT_FOLLOWERS)) + ")")
 LEVELS = {"县": "county", "旗": "county", "市": "city", "州": "city", "区": "district", "省": "province"}
-PERIOD = re.compile(r"(20\d\d)(?:\s*年)?\s*[-—–－~～至到]+\s*(20\d\d)\s*年")  # one \s* per gap: no backtracking
-TARGET = re.compile(r"比例(?:要|将)?(?:提高到|达到|超过|力争达到)\s*(\d{1,2}(?:\.\d+)?)\s*[%％]")
 CITY_CITED = re.compile(r"《([\u4e00-\u9fff]{2,4}?市)(?:人民政府|全民科学素质)")
-MAX_PERIOD_YEARS = 6
 SCANNED = 20000  # the jurisdiction is named near the top: only this much text is searched for it
-# What may follow a SUBJECT match (its lookahead), as plain strings to find at C speed.
-SUBJECT_FOLLOWERS = ("全民科学素质", "人民政府", "实施全民", "“十四五”全民")
 SUBJECT_BODY = (2, 8)  # the lengths SUBJECT's body may have
 OWN_LEVEL = re.compile("[我全本]([县市区])")  # "我县", "全县", "本县": how a plan names its own level
 
@@ -112,26 +112,3 @@ def _parent_city(text: str, name: str, province: str | None) -> str | None:
         if city not in (name, province) and city not in provinces():
             return city
     return None
-
-
-def find_period(text: str, jurisdiction: str | None) -> str | None:
-    """The plan's own years: the first short range, preferring one in a title naming the place."""
-    ranges = [(m.start(), int(m.group(1)), int(m.group(2))) for m in PERIOD.finditer(text)]
-    ranges = [r for r in ranges if 0 < r[2] - r[1] <= MAX_PERIOD_YEARS]
-    if not ranges:
-        return None
-    if jurisdiction:
-        for pos, a, b in ranges:
-            if jurisdiction in text[max(0, pos - 60) : pos]:
-                return f"{a}-{b}"
-    _, a, b = ranges[0]
-    return f"{a}-{b}"
-
-
-def find_target(text: str) -> float | None:
-    """The 2025 target, not the current level a plan also cites ("2020年…比例达到7.8%")."""
-    matches = list(TARGET.finditer(text))
-    for m in matches:
-        if re.search(r"20[2-3]\d\s*年", text[max(0, m.start() - 40) : m.start()]) and "2020" not in text[max(0, m.start() - 40) : m.start()]:
-            return float(m.group(1))
-    return float(matches[0].group(1)) if matches else None

@@ -12,15 +12,17 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from plangraph.graph.actions import is_other
 from plangraph.graph.heap import no_gc
 from plangraph.graph.model import ROLES, Plan, Role, agency_id
 
 from .agencies import AgencyResolver, is_group
 from .clauses import parse_clause
 from .errors import PlanError
-from .jurisdiction import find_jurisdiction, find_period, find_target
+from .jurisdiction import find_jurisdiction
 from .outline import ActionDraft, ClauseAt, TaskDraft, find_actions
 from .paragraphs import Paragraph, join_paragraphs, split_lines
+from .period import find_period, find_target
 from .read import SourceText, read_bytes, read_file
 
 MEMBER_LIST = re.compile(r"^成\s*员\s*：")
@@ -61,12 +63,14 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     actions = find_actions(paragraphs, warnings)
     if not actions:
         raise PlanError(name, "no actions found: not a science-literacy plan (no （一）… headings under a 提升行动/重点工程 part)")
+    warnings.extend(_unknown_actions(actions))
     joined = "\n".join(p.text for p in paragraphs)  # lines broken mid-word are whole again
     jurisdiction = find_jurisdiction(joined)
     if jurisdiction is None:
         raise PlanError(name, "no jurisdiction found: the text names no 县/市/区 whose plan this is")
     if not any(t.clauses for a in actions for t in a.tasks) and not any(a.lead_clauses for a in actions):
         raise PlanError(name, "no responsibility clause could be read in any task")
+    period = find_period(joined, jurisdiction.name)
     builder = _PlanBuilder(source, jurisdiction.name, warnings)
     members = _member_list(paragraphs)
     plan_actions = builder.build_actions(actions, members)
@@ -75,14 +79,24 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
         {
             "source": {"file": name, "sha256": sha256, "format": source.format},
             "jurisdiction": jurisdiction,
-            "period": find_period(joined, jurisdiction.name),
-            "literacy_target_percent": find_target(joined),
+            "period": period,
+            "literacy_target_percent": find_target(joined, period),
             "actions": plan_actions,
             "groups": groups,
             "agencies": builder.agencies(),  # after groups(), which adds the leading group's name
             "warnings": warnings,
         }
     )
+
+
+def _unknown_actions(actions: list[ActionDraft]) -> list[str]:
+    """A warning for each action whose heading no key of ``graph/data/action_keys.yaml`` knows: the
+    action is kept (its key "other:<title>"), and the warning tells a reader it lines up with no
+    action of other plans (a new generation's action, such as one on artificial intelligence)."""
+    return [
+        f"action {a.seq} ({a.title}): no action key of action_keys.yaml matches its heading; kept as {a.key!r}"
+        for a in actions if is_other(a.key)
+    ]
 
 
 class _PlanBuilder:
