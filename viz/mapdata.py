@@ -36,6 +36,8 @@ class MapNode(BaseModel):
     weight: int = Field(0, description="Tasks carried (agencies, kinds) or held (action groups)")
     jurisdiction: str | None = None
     shared: bool = Field(False, description="A kind used by two or more of the jurisdictions shown")
+    spellings: list[str] = Field([], description="Other ways the plan writes an agency's name")
+    place: str = Field("", description="Where a task stands in its plan: action.task number, e.g. 1.3")
 
 
 class MapEdge(BaseModel):

@@ -47,7 +47,8 @@ def task_node(idx: AgencyIndex, action: Action, task: Task) -> MapNode:
     j = where(idx)
     return MapNode(
         id=task_id(j, action.seq, task.seq), label=clip(task.title, TASK_LABEL_CHARS), kind="task",
-        hover=task_hover(action.title, task, j), action=action.key, jurisdiction=j,
+        hover=task_hover(action, task, j), action=action.key, jurisdiction=j,
+        place=f"{action.seq}.{task.seq}",
     )
 
 
@@ -57,9 +58,12 @@ def agency_node(idx: AgencyIndex, agency_id: str, multi: bool) -> MapNode:
     hover = agency_hover(agency, idx.spellings(agency_id), idx.role_counts(agency_id), j)
     if idx.action_leads(agency_id):
         hover += f"\n牵头行动 leads {idx.action_leads(agency_id)} action(s)"
+    others = [s for s in dict.fromkeys([*agency.spellings, *idx.spellings(agency_id)])
+              if s != agency.name]
     return MapNode(
         id=agency_id, label=f"{j} {agency.name}" if multi else agency.name,
         kind="group" if idx.is_group(agency_id) else "agency", hover=hover, jurisdiction=j,
+        spellings=others,
     )
 
 

@@ -250,9 +250,11 @@ def _unassigned_note(candidates: list[Candidate]) -> list[str]:
 
 
 def _plan_subtitle(plan: Plan, data: MapData) -> str:
-    parts = [plan.period or "", f"{data.tasks_total} tasks", f"{len(data.actions)} actions",
-             f"{data.count('agency')} agencies", f"{data.count('group')} groups",
-             f"source: {plan.source.file}"]
+    j = plan.jurisdiction
+    place = "".join(p for p in (j.province, j.parent_city) if p and p != j.name) + j.name
+    period = f"{plan.period.replace('-', '—')}年" if plan.period else ""
+    parts = [place, period, f"{data.tasks_total} tasks", f"{len(data.actions)} actions",
+             f"{data.count('agency')} agencies", f"{data.count('group')} groups"]
     return " · ".join(p for p in parts if p)
 
 
