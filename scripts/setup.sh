@@ -1,11 +1,36 @@
 #!/usr/bin/env bash
 # Set up everything plangraph needs on a fresh machine (Python 3.11, pip; Debian; npm):
-# a virtualenv with the project and its pinned dependencies; with --test also the test tools
+# Graphviz and Noto CJK fonts (static figures); a virtualenv with the project and its pinned
+# dependencies; with --test also the test tools
 # (Debian's chromium for the map tests, wrk for the benchmark's HTTP load, the Node packages of
 # the Cypher linter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=${1:-}
+
+# Debian packages, retried while another apt/dpkg holds the lock (they may run at the same time).
+apt_install() {
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    echo "setup: apt-get install $* (attempt $attempt)"
+    if { $SUDO apt-get update -q >/dev/null || true; } &&
+       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q -o DPkg::Lock::Timeout=120 "$@" >/dev/null; then
+      return 0
+    fi
+    echo "setup: apt-get is busy or failed; retrying in 15 s"
+    sleep 15
+  done
+  echo "setup: could not install $*" >&2
+  return 1
+}
+
+# Graphviz draws the static figures (render --format svg|png|pdf, /maps/…?format=), with the
+# Noto CJK fonts for Chinese labels.
+if ! command -v dot >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
+  apt_install graphviz fonts-noto-cjk
+else
+  echo "setup: graphviz and fonts-noto-cjk are installed"
+fi
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
