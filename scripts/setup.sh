@@ -26,7 +26,7 @@ apt_install() {
 
 # Graphviz draws the static figures (render --format svg|png|pdf, /maps/…?format=), with the
 # Noto CJK fonts for Chinese labels.
-if ! command -v dot >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
+if ! command -v dot >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null; then
   apt_install graphviz fonts-noto-cjk
 else
   echo "setup: graphviz and fonts-noto-cjk are installed"
