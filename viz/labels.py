@@ -65,10 +65,6 @@ def task_hover(action: Action, task: Task, jurisdiction: str | None = None) -> s
             lines.append("(one clause after the action's last task, shared by its tasks)")
     else:
         lines.append("无责任条款 — the plan names no agency for this task")
-    for role in ROLES:
-        mentions = getattr(task, role)
-        if mentions:
-            lines.append(f"{ROLE_ZH[role]} {role}: {names(mentions)}")
     return "\n".join(lines)
 
 
@@ -83,6 +79,8 @@ def agency_hover(
     return f"{head}\n{kind}\n写法 spellings: {spelled}\n{per_role}"
 
 
-def edge_hover(agency_label: str, role: Role, target_label: str, spellings: Iterable[str]) -> str:
-    written = "、".join(dict.fromkeys(spellings))
-    return f"{agency_label} —{ROLE_ZH[role]} {role}→ {target_label}\nas written: {written}"
+def edge_hover(agency_name: str, spellings: Iterable[str]) -> str:
+    """What an edge adds to "agency —role→ target" (which the page writes itself): the spelling in
+    the clause, when the plan wrote the agency's name another way."""
+    written = [s for s in dict.fromkeys(spellings) if s != agency_name]
+    return f"as written: {'、'.join(written)}" if written else ""

@@ -67,6 +67,9 @@ class MapData(BaseModel):
     notes: list[str] = []
     tasks_shown: int = 0
     tasks_total: int = 0
+    opening_roles: list[EdgeKind] = Field(
+        ["lead", "responsible"],
+        description="Roles the page opens on; the others are counted in the boxes until asked for")
 
     def count(self, kind: NodeKind) -> int:
         return sum(1 for n in self.nodes if n.kind == kind)

@@ -96,7 +96,7 @@ def add_task(
     for (agency_id, role), spellings in by_agency_role(mentions).items():
         agency = budget.node(agency_node(idx, agency_id, multi))
         budget.edge(MapEdge(source=agency.id, target=node.id, kind=role,
-                            hover=edge_hover(agency.label, role, task.title, spellings)))
+                            hover=edge_hover(idx.agency(agency_id).name, spellings)))
 
 
 def add_action_leads(
@@ -112,8 +112,8 @@ def add_action_leads(
         if not budget.fits([m.agency_id]):
             continue
         agency = budget.node(agency_node(idx, m.agency_id, multi))
-        whole = f"整个行动 the whole action: {where(idx)} {action.title}"
-        hover = edge_hover(agency.label, "lead", whole, [m.name])
+        written = edge_hover(idx.agency(m.agency_id).name, [m.name])
+        hover = "\n".join(filter(None, ["整个行动 leads the whole action", written]))
         budget.edge(MapEdge(source=agency.id, target=hub, kind="lead", hover=hover))
 
 

@@ -129,6 +129,7 @@ def agency_map(
     title_kind = _kind_title(kind) if kind is not None else None
     data = _finish(budget, _agency_title(targets, title_kind), candidates, shown)
     data.subtitle = _agency_subtitle(data, targets)
+    data.opening_roles = list(role_set)  # one agency's supports are few once tasks are folded
     data.notes += _filter_notes(actions, roles, None, None)
     if not targets:
         data.notes.append(f"No agency matched {sorted(agencies or [kind or ''])}.")
