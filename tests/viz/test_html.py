@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 
@@ -76,6 +77,13 @@ def test_page_is_lean_chinese_as_utf8_styles_once_no_unused_icons(page_file: Pat
     payload = next(line for line in text.splitlines() if line.startswith("var MAP = "))
     assert payload.count('"strokeColor"') <= 7  # node styles once per kind (7), not once per node
     assert payload.count('"dashes"') == 5  # edge styles once per kind (5), not once per edge
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_one_countys_page_is_under_500_kb(seed_plan, prefix: str) -> None:
+    page = render_html(jurisdiction_map(seed_plan(prefix))).encode("utf-8")
+    print(f"{prefix}: {len(page):,} bytes, {len(gzip.compress(page)):,} gzipped")
+    assert len(page) < 500_000
 
 
 def test_text_is_escaped(tmp_path: Path) -> None:
