@@ -106,6 +106,8 @@ def _graph_attrs(data: MapData, layered: bool) -> dict[str, str]:
 def _node_attrs(node: MapNode, colours: dict[str, str], layered: bool) -> dict[str, str]:
     fill = colours.get(node.action or "", "#95a5a6")
     label = node.label.replace("\n", " ") if layered else node.label
+    if node.kind == "actiongroup" and node.jurisdiction:  # no columns here: say whose it is
+        label = f"{node.jurisdiction}\n{label}"
     if node.kind == "task":
         text = f"{node.place} {label}" if node.place else label
         return {"label": text, "shape": "box", "fillcolor": _tint(fill), "color": fill,

@@ -98,7 +98,7 @@ def map_payload(data: MapData) -> dict[str, Any]:
     return {
         "nodes": nodes, "edges": edges,
         "styles": {"nodes": node_styles(), "edges": edge_styles(), "sizing": sizing()},
-        "options": network_options(len(data.nodes)),
+        "options": network_options(len(data.nodes), columns=bool(places)),
     }
 
 

@@ -24,7 +24,7 @@ ROLE_ZH: dict[str, str] = {"lead": "牵头", "support": "配合", "responsible":
 _NUMBER = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*")
 _PREFIX = re.compile(r"^实施")
 _TASK_NUMBER = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[）)])\s*")
-SENTENCE_CHARS = 160
+SENTENCE_CHARS = 120
 _SUFFIX = re.compile(r"(科学)?素质提升行动$|提升行动$|行动$|提升工程$|工程$")
 
 
@@ -49,7 +49,9 @@ def task_sentence(task: Task, limit: int = SENTENCE_CHARS) -> str:
     text = _TASK_NUMBER.sub("", task.text.strip())
     if task.clause:
         text = text.replace(task.clause, "")
-    return clip(text, limit) if text else task.title
+    if text.startswith(task.title):  # the title is shown above it
+        text = text[len(task.title):].lstrip("。；;：:，, ")
+    return clip(text, limit)
 
 
 def task_hover(action: Action, task: Task, jurisdiction: str | None = None) -> str:
@@ -58,7 +60,7 @@ def task_hover(action: Action, task: Task, jurisdiction: str | None = None) -> s
     where = f"{jurisdiction} · " if jurisdiction else ""
     place = (f"{where}{action.part} · 行动 {action.seq} {short_action_title(action.title)} · "
              f"任务 {action.seq}.{task.seq} · 字符 chars {task.span[0]}–{task.span[1]}")
-    lines = [place, task.title, task_sentence(task), ""]
+    lines = [place, task.title, *filter(None, [task_sentence(task)]), ""]
     if task.clause:
         lines.append(f"条款 clause as written: {task.clause}")
         if task.shared_clause:

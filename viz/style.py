@@ -184,17 +184,22 @@ def darker(hex_colour: str, factor: float = 0.7) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(int(c * factor) for c in (r, g, b)))
 
 
-def network_options(nodes: int = 0) -> dict[str, Any]:
+def network_options(nodes: int = 0, columns: bool = False) -> dict[str, Any]:
     """Physics that settles in a few seconds; the page turns physics off once it has settled.
 
     vis's "improved layout" (a Kamada-Kawai start) is slow on large maps, so only small ones use it.
+    With ``columns`` (a comparison: hubs and action groups pinned in columns) only the agency kinds
+    move, and they push each other further apart, so their labels do not sit on one another.
     """
+    spread = ({"gravitationalConstant": -120, "centralGravity": 0.01, "springLength": 140,
+               "springConstant": 0.04, "avoidOverlap": 1.0} if columns else
+              {"gravitationalConstant": -80, "centralGravity": 0.01, "springLength": 100,
+               "springConstant": 0.06, "avoidOverlap": 0.6})
     return {
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -80, "centralGravity": 0.01,
-                                 "springLength": 100, "springConstant": 0.06, "avoidOverlap": 0.6},
+            "forceAtlas2Based": spread,
             "stabilization": {"enabled": True, "iterations": 600, "updateInterval": 50,
                               "fit": True},
         },

@@ -368,7 +368,7 @@ def _draw_group(
     j = plan.jurisdiction.name
     titles = [t.title for a in group_actions for t in a.tasks]
     listed = "\n".join(f"· {t}" for t in titles[:12]) + ("\n…" if len(titles) > 12 else "")
-    budget.node(MapNode(id=group_id, label=f"{j}\n{label} {len(titles)}项", kind="actiongroup",
+    budget.node(MapNode(id=group_id, label=f"{label} {len(titles)}项", kind="actiongroup",
                         hover=f"{j} · {label}: {len(titles)} 项任务 tasks\n{listed}", action=key,
                         weight=len(titles), jurisdiction=j))
     budget.edge(MapEdge(source=plan.id, target=group_id, kind="part"))

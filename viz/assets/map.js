@@ -178,7 +178,8 @@ nodesView.refresh(); edgesView.refresh();
 var network = new vis.Network(document.getElementById("mynetwork"), { nodes: nodesView, edges: edgesView }, MAP.options);
 
 // Fit the map, but never so small that a label falls under the minimum size on screen: then the
-// map is shown at that size from its top, and the reader pans to the rest.
+// map is shown at that size from its top (a comparison: from its column heads), and the reader
+// pans to the rest.
 function smallestFont() {
   var least = Infinity;
   nodesView.forEach(function (n) { least = Math.min(least, (n.font && n.font.size) || 14); });
@@ -188,8 +189,8 @@ function fitReadable() {
   network.fit({ animation: false });
   var needed = STYLE.sizing.minPx / smallestFont();
   if (network.getScale() < needed) {  // the top of the map in view, centred across
-    var top = Infinity;
-    nodesView.getIds().forEach(function (id) { top = Math.min(top, network.getBoundingBox(id).top); });
+    var top = Infinity, pinned = nodesView.getIds({ filter: function (n) { return n.fixed; } });
+    (pinned.length ? pinned : nodesView.getIds()).forEach(function (id) { top = Math.min(top, network.getBoundingBox(id).top); });
     var half = document.getElementById("mynetwork").clientHeight / 2 - 16;
     network.moveTo({ position: { x: network.getViewPosition().x, y: top + half / needed }, scale: needed, animation: false });
   }
