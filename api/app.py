@@ -14,6 +14,7 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.middleware.gzip import GZipMiddleware
 
 from plangraph import __version__
 from plangraph.graph.store import GraphStore
@@ -56,6 +57,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     if settings.origins():
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins(), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(GZipMiddleware, minimum_size=1000)  # outermost: pages and JSON, when accepted
     for module in (health, tasks, agencies, jurisdictions, exports, maps, plans, overlap):
         app.include_router(module.router)
     app.add_exception_handler(NotFound, _not_found)

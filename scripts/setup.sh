@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything plangraph needs on a fresh machine (Python 3.11, pip; Debian; npm):
-# a virtualenv with the project and its pinned dependencies; with --test also the test tools
+# Graphviz and Noto CJK fonts (static figures); a virtualenv with the project and its pinned
+# dependencies; with --test also the test tools
 # (Debian's chromium for the map tests, wrk for the benchmark's HTTP load, the Node packages of
 # the Cypher linter).
 #
@@ -49,6 +50,10 @@ apt_install() {
 pip_install() {
   retry 5 .venv/bin/python -m pip install -q --retries 5 --timeout 60 "$@"
 }
+
+# Graphviz draws the static figures (render --format svg|png|pdf, /maps/…?format=), with the
+# Noto CJK fonts for Chinese labels.
+apt_install graphviz fonts-noto-cjk
 
 if [ ! -x .venv/bin/python ]; then
   say "creating the virtualenv .venv"
