@@ -103,8 +103,9 @@ def find_jurisdiction(text: str, warnings: list[str] | None = None) -> Jurisdict
     counts = {name: text.count(name[: -len(_ending(name))] or name) for name in candidates}
     # A name only ever written inside a longer one is part of it: 岷县 (a county of 甘肃) inside
     # 宁碧岷县, 尔沁旗 inside 阿鲁科尔沁旗.
+    written = {name: text.count(name) for name in candidates}
     whole = [c for c in candidates.values() if not any(
-        other != c.name and other.endswith(c.name) and counts[other] >= counts[c.name] for other in candidates)]
+        other != c.name and other.endswith(c.name) and written[other] >= written[c.name] for other in candidates)]
     # The name the text keeps using: "沁源" recurs, "时期沁源" does not; on a tie the longer name
     # (a three-character 宁碧岷县 is never written 碧岷 alone).
     best = max(

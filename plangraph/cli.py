@@ -33,6 +33,7 @@ COMMAND_MODULES: list[str] = [
     "query",
     "agencies",
     "overlap",
+    "cascade",
 ]
 
 for _name in COMMAND_MODULES:
