@@ -9,50 +9,17 @@ codes written here by hand, not from the code's output); the facts must stay tho
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pytest
 
-from plangraph.loaders import parse_bytes
 from plangraph.graph.model import Plan
+from plangraph.loaders import parse_bytes
 from tests.conftest import SEEDS
+from tests.loaders.place_texts import cite, rewrite
 from tests.seed_truth import EXPECTED
 
 FENGDU = EXPECTED["004"]
-CITED = "重庆市全民科学素质行动规划纲要实施方案（2021-2025年）》（渝府办发〔2021〕138号）"
-
-
-def seed_text() -> str:
-    found = sorted(SEEDS.glob(f"{FENGDU.prefix}*.txt"))
-    assert len(found) == 1, f"expected one seed {FENGDU.prefix}*.txt in {SEEDS}"
-    text = found[0].read_text("utf-8")
-    assert CITED in text and text.count("丰都县") >= 2 and "我县" in text
-    return text
-
-
-def cite(*plans: str) -> str:
-    """The cited higher plans, as a county cites its province's and city's (in book-title marks)."""
-    return "》和《".join(f"{p}全民科学素质行动规划纲要实施方案（2021-2025年）" for p in plans) + "》"
-
-
-def rewrite(name: str, level_word: str, cited: str | None, once: bool = False, bureau: str = "局") -> str:
-    """Seed 004 as ``name``'s plan: its own name, its level word (县 -> 市/区/旗/省) in "我县", "全县"
-    and every body's prefix (县科协 -> 旗科协), 局 -> ``bureau`` for a province's departments, and
-    the cited Chongqing plan replaced by ``cited`` (or dropped). With ``once`` the plan names itself
-    only in its title and says "本市" elsewhere."""
-    text = seed_text()
-    text = text.replace("丰都县", name, 1)
-    text = text.replace("丰都县", "本" + level_word if once else name)
-    text = text.replace("丰都", name[:2])
-    if cited is None:
-        text = text.replace("和《" + CITED, "")
-    else:
-        text = text.replace(CITED, cited)
-    text = text.replace("重庆", "本地")
-    if bureau != "局":
-        text = re.sub(r"县([\u4e00-\u9fff]{1,8}?)局", lambda m: f"县{m.group(1)}{bureau}", text)
-    return text.replace("县", level_word)
 
 
 def parse(text: str, name: str = "plan.txt") -> Plan:
