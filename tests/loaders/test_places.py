@@ -94,6 +94,18 @@ def test_municipal_district() -> None:
     assert_facts_unchanged(plan)
 
 
+@pytest.mark.parametrize(("name", "word", "cited", "want"), [
+    ("湘西土家族苗族自治州", "州", cite("湖南省"), Place("湘西土家族苗族自治州", "city", "自治州", "433100", None, "湖南省")),
+    ("神农架林区", "区", cite("湖北省"), Place("神农架林区", "county", "林区", "429021", None, "湖北省")),
+    ("六枝特区", "区", cite("贵州省", "六盘水市"), Place("六枝特区", "county", "特区", "520203", "六盘水市", "贵州省")),
+    ("锡林郭勒盟", "盟", cite("内蒙古自治区"), Place("锡林郭勒盟", "city", "盟", "152500", None, "内蒙古自治区")),
+], ids=["autonomous prefecture", "forestry district", "special district", "league"])
+def test_other_kinds_of_unit(name: str, word: str, cited: str, want: Place) -> None:
+    plan = parse(rewrite(name, word, cited))
+    assert_placed(plan, want)
+    assert_facts_unchanged(plan)
+
+
 @pytest.mark.parametrize(("cited", "want"), [
     (cite("北京市"), Place("朝阳区", "district", "市辖区", "110105", None, "北京市")),
     (cite("吉林省", "长春市"), Place("朝阳区", "district", "市辖区", "220104", "长春市", "吉林省")),
