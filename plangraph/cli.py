@@ -34,6 +34,7 @@ COMMAND_MODULES: list[str] = [
     "agencies",
     "overlap",
     "cascade",
+    "national",
 ]
 
 for _name in COMMAND_MODULES:

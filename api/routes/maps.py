@@ -11,9 +11,11 @@ from fastapi.responses import HTMLResponse
 from plangraph.graph.model import Role
 from plangraph.queries import NotFound, resolve_agencies
 from plangraph.queries.names import suggest
+from plangraph.queries.national import UnknownAction, leading_kinds
 from plangraph.queries.plans import stored_plan
 from plangraph.viz.html import render_html
 from plangraph.viz.mapdata import MapData
+from plangraph.viz.national import leading_kinds_map
 from plangraph.viz.select import DEFAULT_MAX_NODES
 from plangraph.viz.views import agency_map, comparison_map, jurisdiction_map
 
@@ -29,6 +31,21 @@ Actions = Annotated[list[NameItem] | None, Query(max_length=MAX_NAME, descriptio
 Roles = Annotated[list[Role] | None, Query(max_length=10, description="Only these roles", examples=[["lead"]])]
 MaxNodes = Annotated[int, Query(ge=10, le=5000, description="Cap on nodes; the page says what was left out")]
 MAX_PLACES = 30
+
+
+@router.get("/national", response_class=HTMLResponse, responses=HTML | {422: {"description": "An unknown action key"}})
+def national_page(
+    catalog: CatalogDep,
+    action: Annotated[str, Query(min_length=1, max_length=MAX_NAME, examples=["youth"],
+                                 description="An action key (youth, farmers, workers, elderly, officials …)")] = "youth",
+) -> HTMLResponse:
+    """China's county-level units, each coloured by the kind of body that leads the action in its plan
+    (offline SVG; the first map of a process takes a few seconds to prepare the boundaries)."""
+    try:
+        answer = leading_kinds(catalog, action)
+    except UnknownAction as exc:
+        raise RequestValidationError([{"loc": ("query", "action"), "msg": str(exc), "type": "value_error"}]) from None
+    return HTMLResponse(leading_kinds_map(answer.places, answer.action_label), media_type="text/html; charset=utf-8")
 
 
 def _page(data: MapData) -> HTMLResponse:

@@ -196,3 +196,24 @@ def test_a_shared_name_is_ambiguous_and_codes_settle_it() -> None:
     assert [c["code"] for c in raised.value.candidates] == ["110105", "220104"]
     assert find_place(catalog, "220104").parent_city == "长春市"
     assert find_place(catalog, "110105").province == "北京市"
+
+
+def test_national_map_coloured_by_who_leads_the_youth_action(places_server: str) -> None:
+    """丰都县's plan has its 县教委 lead all five youth tasks, 县科协 two of them (seed oracle)."""
+    from plangraph.graph.kinds import kind_label
+    from plangraph.viz.html import remote_references
+
+    page = httpx.get(f"{places_server}/maps/national", params={"action": "youth"}, timeout=300)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert remote_references(html) == []
+    fengdu = [t for t in FENGDU.actions[0].tasks]
+    led_by_education = sum(1 for t in fengdu if "县教委" in t.lead)
+    led_by_association = sum(1 for t in fengdu if "县科协" in t.lead)
+    assert (led_by_education, led_by_association) == (5, 2)
+    tip = (f"丰都县 (500230): {kind_label('education')} — tasks led: {kind_label('education')} {led_by_education}、"
+           f"{kind_label('science_association')} {led_by_association}")
+    assert f"<title>{tip}</title>" in html
+    assert html.count('class="answered"') == 6  # the county-level plans: four seeds, 平遥县 and 朝阳区
+    assert "忻州市 (140900)" in html.split("</svg>")[1] and "山西省 (140000)" in html.split("</svg>")[1]
+    assert get(places_server, "/maps/national", action="nope").status_code == 422
