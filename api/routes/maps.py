@@ -33,7 +33,7 @@ MaxNodes = Annotated[int, Query(ge=10, le=5000, description="Cap on nodes; the p
 MAX_PLACES = 30
 
 
-@router.get("/national", response_class=HTMLResponse, responses=HTML | {422: {"description": "An unknown action key"}})
+@router.get("/national", response_class=HTMLResponse, responses=HTML)
 def national_page(
     catalog: CatalogDep,
     action: Annotated[str, Query(min_length=1, max_length=MAX_NAME, examples=["youth"],

