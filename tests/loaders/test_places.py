@@ -142,3 +142,18 @@ def test_seed_places_carry_their_codes(seed: str, code: str) -> None:
     j = plan.jurisdiction
     assert (j.name, j.level, j.code) == (truth.name, truth.level, code)
     assert not [w for w in plan.warnings if "jurisdiction" in w]
+
+
+def test_seed_codes_in_the_plan_json_of_parse() -> None:
+    import json
+    import subprocess
+    import sys
+
+    want = {"沁源县": "140431", "正宁县": "621025", "忻州市": "140900", "万年县": "361129", "丰都县": "500230"}
+    paths = sorted(str(p) for p in SEEDS.glob("*.txt"))
+    out = subprocess.run([sys.executable, "-m", "plangraph", "parse", "--json", *paths],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    places = {p["jurisdiction"]["name"]: p["jurisdiction"] for p in json.loads(out.stdout)}
+    assert {name: j["code"] for name, j in places.items()} == want
+    assert places["忻州市"]["division"] == "地级市" and places["丰都县"]["division"] == "县"
