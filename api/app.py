@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from plangraph import __version__
 from plangraph.graph.store import GraphStore
 from plangraph.queries import NameCatalog, NotFound
+from plangraph.queries.errors import Ambiguous
 
 from .deps import ReadingDep, ReadWriteLock
 from .follow import can_follow, follow_store_file
@@ -61,6 +62,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     for module in (health, tasks, agencies, jurisdictions, exports, maps, plans, overlap):
         app.include_router(module.router)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(Ambiguous, _ambiguous)
     return app
 
 
@@ -113,4 +115,11 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NotFound)
     return JSONResponse(status_code=404, content={
         "detail": str(exc), "kind": exc.kind, "name": exc.name, "suggestions": exc.suggestions,
+    })
+
+
+async def _ambiguous(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Ambiguous)
+    return JSONResponse(status_code=409, content={
+        "detail": str(exc), "kind": exc.kind, "name": exc.name, "candidates": exc.candidates,
     })

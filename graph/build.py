@@ -74,8 +74,7 @@ EDGE_SIGNATURES: tuple[tuple[str, str, str], ...] = (
 
 #: Every property key a node or edge can carry (the Cypher linter declares these).
 PROPERTY_KEYS: tuple[str, ...] = (
-    "id", "plan_id", "jurisdiction", "name", "level", "province", "parent_city", "division", "code",
-    "period",
+    "id", "plan_id", "jurisdiction", "name", "level", "province", "parent_city", "division", "code", "period",
     "literacy_target_percent", "source_file", "source_sha256", "source_format", "warnings",
     "n_actions", "n_tasks", "n_agencies", "n_groups", "n_assignments", "seq", "part", "key", "title",
     "span_start", "span_end", "action_id", "action_seq", "action_key", "action_title", "text",

@@ -65,9 +65,9 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
         raise PlanError(name, "no actions found: not a science-literacy plan (no （一）… headings under a 提升行动/重点工程 part)")
     warnings.extend(_unknown_actions(actions))
     joined = "\n".join(p.text for p in paragraphs)  # lines broken mid-word are whole again
-    jurisdiction = find_jurisdiction(joined)
+    jurisdiction = find_jurisdiction(joined, warnings)
     if jurisdiction is None:
-        raise PlanError(name, "no jurisdiction found: the text names no 县/市/区 whose plan this is")
+        raise PlanError(name, "no jurisdiction found: the text names no place (省, 市, 州, 盟, 县, 旗, 区 …) whose plan this is")
     if not any(t.clauses for a in actions for t in a.tasks) and not any(a.lead_clauses for a in actions):
         raise PlanError(name, "no responsibility clause could be read in any task")
     period = find_period(joined, jurisdiction.name)

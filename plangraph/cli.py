@@ -33,6 +33,8 @@ COMMAND_MODULES: list[str] = [
     "query",
     "agencies",
     "overlap",
+    "cascade",
+    "national",
 ]
 
 for _name in COMMAND_MODULES:

@@ -88,16 +88,28 @@ def dedupe(items: Sequence[T]) -> list[T]:
 
 @dataclass(frozen=True)
 class Place:
-    """A plan's jurisdiction and the higher levels it belongs to."""
+    """A plan's jurisdiction and the higher levels it belongs to; ``code`` and ``division`` for a
+    real division drawn from the gazetteer, None for an invented place."""
 
     name: str
     level: str
     province: str
     city: str | None
+    code: str | None = None
+    division: str | None = None
 
     @property
     def short(self) -> str:
         return self.name[:-1]
+
+    @property
+    def word(self) -> str:
+        """The level word of its bodies and of "我县": its name's own ending (浏阳市: 市, a
+        county-level city), or its level's."""
+        return self.name[-1] if self.name[-1] in LEVEL_WORDS else vocab()["level_prefix"][self.level]
+
+
+LEVEL_WORDS = ("县", "市", "区")  # the level words the phrase vocabulary is written for
 
 
 def real_provinces() -> list[str]:
@@ -108,8 +120,30 @@ def real_provinces() -> list[str]:
     return [p for p in provinces() if p.endswith(("省", "自治区")) and p not in ("台湾省",)]
 
 
+def real_places() -> dict[str, list[Place]]:
+    """China's divisions a synthetic plan may be written for, by level, in the gazetteer's order:
+    those whose name ends in a level word the vocabulary has (县, 自治县, 县级市, 市辖区, 地级市; not
+    旗, 州, 盟, 地区) and is no other division's name too (朝阳区 is two places: a plan of one must
+    cite its city, which the generator does not promise), nor one the loader's traditional ->
+    simplified conversion changes (乾县 and 乾安县 read as 干县, 干安县: a known limit of the loader)."""
+    from plangraph.graph.places import all_divisions, divisions_named
+    from plangraph.loaders.normalize import to_simplified
+
+    pools: dict[str, list[Place]] = {"county": [], "city": [], "district": []}
+    for d in all_divisions():
+        if d.level not in pools or d.province is None or d.name[-1] not in LEVEL_WORDS:
+            continue
+        if d.level == "city" and d.division != "地级市":
+            continue
+        if len(divisions_named(d.name)) == 1 and to_simplified(d.name) == d.name:
+            pools[d.level].append(Place(d.name, d.level, d.province, d.parent_city, d.code, d.division))
+    return pools
+
+
 class Atlas:
-    """Invented provinces, cities and plan jurisdictions; every name unique across a corpus."""
+    """Plan jurisdictions: real divisions drawn at random from the gazetteer (each once), so a
+    national corpus has China's names, codes and parents; invented places once a level's real
+    ones are used up. Every name unique across a corpus."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -120,18 +154,25 @@ class Atlas:
         self.cities = [(self._new_name("市"), p) for p in self.provinces for _ in range(per)]
         self.free_cities = list(range(len(self.cities)))
         rng.shuffle(self.free_cities)
+        self.real = real_places()
+        for pool in self.real.values():
+            rng.shuffle(pool)
 
     def _new_name(self, suffix: str) -> str:
+        from plangraph.graph.places import divisions_named
+
         while True:
             count = 3 if self.rng.random() < 0.08 else 2
             stem = "".join(self.rng.sample(self.syllables, count))
-            if stem not in self.used:
+            if stem not in self.used and not divisions_named(stem + suffix):
                 self.used.add(stem)
                 return stem + suffix
 
     def next_place(self) -> Place:
         v = vocab()
         level = weighted(self.rng, list(v["level_weights"].items()))
+        if self.real[level]:
+            return self.real[level].pop()
         if level == "city":
             if not self.free_cities:
                 self.cities.append((self._new_name("市"), self.rng.choice(self.provinces)))
@@ -176,7 +217,7 @@ def full_name(stem: str, style: str, prefix: str) -> str:
 def build_bodies(rng: random.Random, place: Place) -> list[Body]:
     """The agencies of one jurisdiction: one body per slot it fills (merged bodies fill several)."""
     v = vocab()
-    prefix = v["level_prefix"][place.level]
+    prefix = place.word
     covered: set[str] = set()
     bodies: list[Body] = []
     for slot in v["agency_slots"]:
@@ -347,7 +388,7 @@ class PlanWriter:
         self.v = vocab()
         self.g = generation or generation_style()
         self.p = Profile.draw(rng)
-        self.L = self.v["level_prefix"][place.level]
+        self.L = place.word
         self.bodies = build_bodies(rng, place)
         choose_variants(rng, self.bodies)
         self.by_slot = {slot: b for b in self.bodies for slot in b.slots}
@@ -877,7 +918,10 @@ class PlanWriter:
                 "name": place.name,
                 "level": place.level,
                 "province": place.province,
-                "parent_city": place.city if self.cites_city() else None,
+                # a real place's city is the gazetteer's, cited or not; an invented one's only if cited
+                "parent_city": place.city if place.code or self.cites_city() else None,
+                "division": place.division,
+                "code": place.code,
             },
             "period": None if self.p.title == "none" else f"{self.start()}-{self.g.end}",
             "literacy_target_percent": self.target,

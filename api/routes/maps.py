@@ -13,11 +13,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from plangraph.graph.model import Role
 from plangraph.queries import NotFound, resolve_agencies
 from plangraph.queries.names import suggest
+from plangraph.queries.national import UnknownAction, leading_kinds
 from plangraph.queries.plans import stored_plan
 from plangraph.viz.figure import MEDIA_TYPES, render_figure
 from plangraph.viz.graphviz import GraphvizFailed, GraphvizMissing
 from plangraph.viz.html import render_html
 from plangraph.viz.mapdata import MapData
+from plangraph.viz.national import leading_kinds_map
 from plangraph.viz.select import DEFAULT_MAX_NODES
 from plangraph.viz.views import agency_map, comparison_map, jurisdiction_map
 
@@ -48,6 +50,19 @@ def _page(data: MapData, fmt: str = "html") -> Response:
     except (GraphvizMissing, GraphvizFailed) as exc:
         return JSONResponse({"detail": str(exc)}, status_code=503)
     return Response(figure, media_type=MEDIA_TYPES[fmt])
+@router.get("/national", response_class=HTMLResponse, responses=HTML)
+def national_page(
+    catalog: CatalogDep,
+    action: Annotated[str, Query(min_length=1, max_length=MAX_NAME, examples=["youth"],
+                                 description="An action key (youth, farmers, workers, elderly, officials …)")] = "youth",
+) -> HTMLResponse:
+    """China's county-level units, each coloured by the kind of body that leads the action in its plan
+    (offline SVG; the first map of a process takes a few seconds to prepare the boundaries)."""
+    try:
+        answer = leading_kinds(catalog, action)
+    except UnknownAction as exc:
+        raise RequestValidationError([{"loc": ("query", "action"), "msg": str(exc), "type": "value_error"}]) from None
+    return HTMLResponse(leading_kinds_map(answer.places, answer.action_label), media_type="text/html; charset=utf-8")
 
 
 @router.get("/jurisdictions/{name}", response_class=HTMLResponse, responses=HTML)
