@@ -35,10 +35,11 @@ err = Console(stderr=True)
 
 
 def _answer(store: StoreKind | None, db: Path | None, question: Callable[[NameCatalog], T]) -> T:
-    """Open the store, ask, close; an unknown name exits 1 with the suggestions."""
+    """Open the store (it must exist), ask, close; an unknown name exits 1 with the suggestions
+    (a missing or damaged store is reported by ``plangraph.cli.Commands``)."""
     from plangraph.graph.store import open_store
 
-    graph = open_store(store, db)
+    graph = open_store(store, db, create=False)
     try:
         return question(NameCatalog(graph))
     except NotFound as exc:
