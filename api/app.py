@@ -23,6 +23,7 @@ from plangraph.graph.store import GraphStore
 from plangraph.queries import NameCatalog, NotFound
 
 from .deps import ReadingDep, ReadWriteLock
+from .examples import STORE_UNAVAILABLE
 from .follow import can_follow, follow_store_file
 from .rebuild import Rebuilder
 from .routes import agencies, exports, health, jurisdictions, maps, overlap, plans, tasks
@@ -52,6 +53,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
         store.close()
 
     app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  responses=STORE_UNAVAILABLE,
                   dependencies=[ReadingDep])
     app.state.store = store
     app.state.lock = ReadWriteLock()

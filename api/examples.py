@@ -49,6 +49,19 @@ class Problem(BaseModel):
     detail: str | list[dict[str, Any]]
 
 
+class StoreProblem(BaseModel):
+    """The body of a 503: the store (not the request) stopped the answer: missing, damaged, not writable."""
+
+    detail: str
+    kind: str = "store"
+
+
+#: Every route may answer 503 when its store fails (``graph/errors.py``); documented once, app-wide.
+STORE_UNAVAILABLE: dict[int | str, dict[str, Any]] = {503: {
+    "description": "The store failed (missing, damaged or not writable); the detail names it", "model": StoreProblem,
+    "content": {"application/json": {"example": {
+        "detail": "/srv/plangraph-data/graph.bin: damaged graph file (pickle data was truncated)", "kind": "store"}}}}}
+
 #: The 404 of the routes that look names up (the schema, so clients and fuzzers can check it).
 NOT_FOUND_RESPONSE: dict[str, Any] = {"description": "Not found, with the closest names", "model": NotFoundBody,
                                       "content": {"application/json": {"example": NOT_FOUND}}}

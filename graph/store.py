@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from .build import PlanRecords
-from .errors import StoreFileError, StoreMissingError
+from .errors import StoreError, StoreFileError, StoreMissingError
 from .model import Plan, Role
 from .rows import (
     ActionLeadRow,
@@ -145,7 +145,10 @@ def open_store(
 
         path = settings.db_path(db)
         check_store_file(path, must_exist=not create)
-        return EmbeddedStore(path)
+        try:
+            return EmbeddedStore(path)
+        except OSError as exc:  # unreadable (permissions, an I/O error): the user's to fix, not a bug
+            raise StoreError(f"{path}: cannot open the store: {exc.strerror or exc}") from exc
     if kind == "neo4j":
         from .neo4j import Neo4jStore
 
