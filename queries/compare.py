@@ -4,9 +4,9 @@ Agencies of different places are different bodies, so they are compared by kind 
 县教育局 are both the education authority). A plan's division of work is a weight per
 (action key, agency kind) summed over its task edges and action leads, a lead weighing more than
 a supporter (``ROLE_WEIGHT``; "responsible" lies between, as such plans do not say who leads);
-the kinds leading an action are read as every answer about leading reads them (``queries/leads.py``:
-task leads and action leads, never "responsible"); the similarity of two plans is the cosine of those weights: 1.0 for a plan with itself, 0.0 for
-nothing in common.
+the kinds leading an action are read as every answer about leading reads them
+(``queries/leads.py``: task leads and action leads, never "responsible"); the similarity of two
+plans is the cosine of those weights: 1.0 for a plan with itself, 0.0 for nothing in common.
 
 The comparison also lines up tasks: the task themes both plans have (``queries/themes.py``), each
 with who leads it on either side, by kind (``queries/overlap.py``, which builds on this module and

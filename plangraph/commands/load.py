@@ -3,9 +3,10 @@
 Why it is built this way: a national corpus is thousands of files, so files are parsed (and turned
 into graph records) in worker processes while the main process writes finished plans to the store
 in input order. A file that cannot be read is reported with its reason and skipped; it never reaches
-the store, so nothing already stored is lost. A folder's files that no loader reads
-(``loaders.readable_suffixes``: a .doc, a .zip, a picture) are named too, with the reason, and the
-exit code is 1 when any file was not loaded.
+the store, so nothing already stored is lost, and the exit code is 1 when any file failed. A
+folder's files that no loader reads (``loaders.readable_suffixes``: a .doc, a .zip, a picture, the
+manifest beside a synthetic corpus) are named too, as skipped with the reason, and counted as not
+loaded; they do not fail the load (a folder of plans often holds other files).
 
 The workers are forked (cheap to start, and they inherit the parser's tables, warmed by parsing the
 first file in the main process) before the store is opened and before the progress bar starts its
@@ -69,6 +70,7 @@ class Collected:
     files: list[Path] = field(default_factory=list)
     missing: list[tuple[Path, str]] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    hidden: int = 0  # files in hidden folders or hidden themselves (.git, .DS_Store): counted, not listed
 
 
 def _hidden(path: Path, top: Path) -> bool:
@@ -79,15 +81,17 @@ def _hidden(path: Path, top: Path) -> bool:
 def collect_files(paths: Iterable[Path]) -> Collected:
     """Files named (read whatever their suffix: the loader sniffs), and files found in folders
     (recursively, sorted): those the loaders read, the others named as skipped with the reason.
-    Hidden files and folders are passed over. Missing paths fail."""
+    Hidden files and folders (.git) are passed over and counted. Missing paths fail."""
     from plangraph.loaders import readable_suffixes
 
     readable = readable_suffixes()
     found = Collected()
     for path in paths:
         if path.is_dir():
-            for p in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
-                if p.suffix.lower() in readable:
+            for p in sorted(p for p in path.rglob("*") if p.is_file()):
+                if _hidden(p, path):
+                    found.hidden += 1
+                elif p.suffix.lower() in readable:
                     found.files.append(p)
                 else:
                     found.skipped.append((p, f"unsupported format ({p.suffix or 'no suffix'}; "
@@ -225,7 +229,9 @@ def run_load(
     return results, failures
 
 
-def _summary(results: list[LoadResult], failures: list[tuple[Path, str]], skipped: list[tuple[Path, str]]) -> dict:
+def _summary(
+    results: list[LoadResult], failures: list[tuple[Path, str]], skipped: list[tuple[Path, str]], hidden: int = 0,
+) -> dict:
     return {
         "plans": len(results),
         "replaced": sum(r.replaced for r in results),
@@ -235,6 +241,7 @@ def _summary(results: list[LoadResult], failures: list[tuple[Path, str]], skippe
         "failed": [{"file": str(p), "error": e} for p, e in failures],
         "skipped": [{"file": str(p), "reason": r} for p, r in skipped],
         "not_loaded": len(failures) + len(skipped),
+        "hidden_passed_over": hidden,
     }
 
 
@@ -261,6 +268,8 @@ def _print_not_loaded(summary: dict) -> None:
         err.print(f"[yellow]{len(summary['skipped'])} files skipped:[/yellow]", highlight=False)
         for f in summary["skipped"]:
             err.print(f"  [yellow]skipped[/yellow] {f['file']}: {f['reason']}", highlight=False)
+    if summary["hidden_passed_over"]:
+        err.print(f"{summary['hidden_passed_over']} hidden files (in .git and the like) passed over", highlight=False)
 
 
 @app.command()
@@ -277,7 +286,7 @@ def load(
     if not files and not found.missing:
         skipped = f" ({len(found.skipped)} files of other formats)" if found.skipped else ""
         err.print(f"[red]error[/red] no plan files found{skipped}", highlight=False)
-        _print_not_loaded(_summary([], [], found.skipped))
+        _print_not_loaded(_summary([], [], found.skipped, found.hidden))
         raise typer.Exit(1)
     with parsed_files(files, workers or auto_workers()) as parsed:  # workers start before the store opens
         graph = open_or_exit(store, db, create=True)
@@ -286,7 +295,7 @@ def load(
                 results, parse_failures = run_load(graph, files, 0, progress, parsed=parsed)
         finally:
             graph.close()
-    summary = _summary(results, found.missing + parse_failures, found.skipped)
+    summary = _summary(results, found.missing + parse_failures, found.skipped, found.hidden)
     _print_not_loaded(summary)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
@@ -297,4 +306,4 @@ def load(
             f"{summary['not_loaded']} files not loaded ({len(summary['failed'])} failed, "
             f"{len(summary['skipped'])} skipped)", highlight=False,
         )
-    raise typer.Exit(1 if summary["not_loaded"] else 0)
+    raise typer.Exit(1 if summary["failed"] else 0)

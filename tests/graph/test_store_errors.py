@@ -9,7 +9,6 @@ non-zero, print no traceback, and create nothing. The API answers a store error 
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from fastapi.testclient import TestClient
 from plangraph.graph.embedded import EmbeddedStore
 from plangraph.graph.errors import StoreFileError
 from plangraph.graph.rows import JurisdictionRow
-from tests.security.support import free_port, start_server
+from tests.security.support import TOKEN, free_port, start_server
 from tests.seed_truth import EXPECTED
 
 FENGDU, WANNIAN = EXPECTED["004"].name, EXPECTED["003"].name
@@ -97,12 +96,11 @@ def test_load_into_a_damaged_store_is_one_line_and_leaves_it(tmp_path: Path, see
 def test_a_server_taking_uploads_may_start_without_a_store(tmp_path: Path, seed_paths: list[Path]) -> None:
     """With uploads on, the first upload makes the store: a missing one is not an error there."""
     db = tmp_path / "graph.bin"
-    token = secrets.token_urlsafe(24)
-    server = start_server(db, tmp_path / "serve.log", env={"PLANGRAPH_API_TOKEN": token})
+    server = start_server(db, tmp_path / "serve.log", env={"PLANGRAPH_API_TOKEN": TOKEN})
     try:
         assert httpx.get(f"{server.base}/jurisdictions").json() == []
         sent = httpx.post(f"{server.base}/plans", files={"file": (seed_paths[4].name, seed_paths[4].read_bytes())},
-                          headers={"Authorization": f"Bearer {token}"}, timeout=60)
+                          headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
         assert sent.status_code == 201, sent.text
     finally:
         log = server.stop()
@@ -148,14 +146,17 @@ def test_a_folder_load_names_every_file_it_did_not_load(tmp_path: Path, seed_pat
     for name, data in other.items():
         (folder / name).write_bytes(data)
     (folder / "bad.txt").write_text("会议通知：请各单位准时参会。\n", encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     db = tmp_path / "graph.bin"
     done = _run(["load", str(folder)], db, tmp_path)
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 1 and "Traceback" not in done.stderr  # bad.txt failed
     assert "loaded 2 plans" in done.stdout and "5 files not loaded (1 failed, 4 skipped)" in done.stdout
     for name in other:
         line = next(x for x in done.stderr.splitlines() if str(folder / name) in x)
         assert "unsupported format" in line and Path(name).suffix in line
     assert "bad.txt" in done.stderr
+    assert "1 hidden files" in done.stderr and "HEAD" not in done.stderr
     assert sorted(j.name for j in EmbeddedStore(db).jurisdictions()) == sorted([FENGDU, WANNIAN])
 
     import json
@@ -176,3 +177,15 @@ def test_the_readable_suffixes_come_from_the_loaders(tmp_path: Path, seed_paths:
     done = _run(["load", str(folder)], tmp_path / "graph.bin", tmp_path)
     assert done.returncode == 0, done.stderr
     assert "loaded 1 plans" in done.stdout
+
+
+def test_skipped_files_alone_do_not_fail_a_load(tmp_path: Path, seed_paths: list[Path]) -> None:
+    """A synthetic corpus has its manifest.json beside the plans: named as skipped, exit 0."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(seed_paths[4], folder / seed_paths[4].name)
+    (folder / "manifest.json").write_text("{}", encoding="utf-8")
+    done = _run(["load", str(folder)], tmp_path / "graph.bin", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 files not loaded (0 failed, 1 skipped)" in done.stdout
+    assert "manifest.json: unsupported format (.json" in done.stderr
