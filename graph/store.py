@@ -150,9 +150,15 @@ def open_store(
         except OSError as exc:  # unreadable (permissions, an I/O error): the user's to fix, not a bug
             raise StoreError(f"{path}: cannot open the store: {exc.strerror or exc}") from exc
     if kind == "neo4j":
+        from neo4j.exceptions import DriverError, Neo4jError
+
         from .neo4j import Neo4jStore
 
-        return Neo4jStore.connect(Neo4jSettings(**neo4j))
+        try:
+            return Neo4jStore.connect(Neo4jSettings(**neo4j))
+        except (DriverError, Neo4jError) as exc:  # unreachable, refused credentials: the user's to fix
+            # the driver's message names the address, never the password
+            raise StoreError(f"cannot open the neo4j store: {' '.join(str(exc).split())}") from exc
     raise ValueError(f"unknown store {kind!r}: use 'embedded' or 'neo4j'")
 
 

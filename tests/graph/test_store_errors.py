@@ -189,3 +189,12 @@ def test_skipped_files_alone_do_not_fail_a_load(tmp_path: Path, seed_paths: list
     assert done.returncode == 0, done.stderr
     assert "1 files not loaded (0 failed, 1 skipped)" in done.stdout
     assert "manifest.json: unsupported format (.json" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["tasks", "jurisdiction", "overlap", "stats", "serve"])
+def test_an_unreachable_neo4j_is_one_line(name: str, tmp_path: Path) -> None:
+    args = COMMANDS[name] if name != "serve" else ["serve", "--port", str(free_port())]
+    done = _run([*args, "--store", "neo4j"], tmp_path / "graph.bin", tmp_path,
+                NEO4J_URI="bolt://127.0.0.1:9", NEO4J_PASSWORD="pw-not-to-be-printed")  # port 9: discard, closed
+    _one_clear_line(done, Path("127.0.0.1:9"), "cannot open the neo4j store")
+    assert "pw-not-to-be-printed" not in done.stdout + done.stderr
