@@ -1,12 +1,14 @@
 """The FastAPI application: routers, error handling, CORS, and the store it serves.
 
 Errors are the client's to read: an unknown name is a 404 naming it with suggestions, a bad
-parameter a 422; nothing a client sends should give a 500.
+parameter a 422; nothing a client sends should give a 500. A store that fails an answer (missing,
+damaged, not writable: ``graph/errors.py``) is a 503 with the store's one-line message.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
 
@@ -17,16 +19,22 @@ from fastapi.responses import JSONResponse
 from starlette.middleware.gzip import GZipMiddleware
 
 from plangraph import __version__
+from plangraph.graph.errors import StoreError
 from plangraph.graph.store import GraphStore
 from plangraph.queries import NameCatalog, NotFound
 from plangraph.queries.errors import Ambiguous
 
 from .deps import ReadingDep, ReadWriteLock
+from .examples import STORE_UNAVAILABLE
 from .follow import can_follow, follow_store_file
 from .rebuild import Rebuilder
 from .routes import agencies, exports, health, jurisdictions, maps, overlap, plans, tasks
 from .settings import ApiSettings
 from .uploads import UploadGuard
+
+#: The exit code by which a worker tells ``uvicorn --workers`` it cannot start (uvicorn.config's
+#: STARTUP_FAILURE): uvicorn then stops instead of starting it again and again.
+STARTUP_FAILURE = 3
 
 DESCRIPTION = """Which government agency is responsible for what in China's science-literacy plans
 (全民科学素质行动规划纲要实施方案): tasks by agency and role, profiles of jurisdictions, who works with
@@ -47,6 +55,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
         store.close()
 
     app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  responses=STORE_UNAVAILABLE,
                   dependencies=[ReadingDep])
     app.state.store = store
     app.state.lock = ReadWriteLock()
@@ -63,15 +72,23 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
         app.include_router(module.router)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Ambiguous, _ambiguous)
+    app.add_exception_handler(StoreError, _store_unavailable)
     return app
 
 
 def app_from_environment() -> FastAPI:
     """The app on the store the environment names (``PLANGRAPH_STORE``, ``PLANGRAPH_DB``, ``NEO4J_*``):
-    the factory each worker process of ``plangraph serve --workers N`` calls."""
+    the factory each worker process of ``plangraph serve --workers N`` calls. A store it cannot
+    open ends the worker with uvicorn's start-up failure code, so that the server stops."""
     from plangraph.graph.store import open_store
 
-    return create_app(open_store())
+    settings = ApiSettings()
+    try:
+        store = open_store(create=settings.token() is not None)
+    except StoreError as exc:  # one line, and uvicorn's code for "failed to start": it stops, not retries
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr, flush=True)
+        raise SystemExit(STARTUP_FAILURE) from None
+    return create_app(store, settings)
 
 
 def _warm_up(app: FastAPI) -> None:
@@ -109,6 +126,14 @@ def _warm_up(app: FastAPI) -> None:
         logging.getLogger(__name__).exception("warm-up failed")
     finally:
         app.state.warm = True
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The store, not the request, stopped the answer (missing, damaged, not writable): 503, the
+    store's one-line message, so a client knows to try later or tell the operator (never a 500)."""
+    assert isinstance(exc, StoreError)
+    logging.getLogger(__name__).error("store error on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(status_code=503, content={"detail": " ".join(str(exc).split()), "kind": "store"})
 
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:

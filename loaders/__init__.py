@@ -9,5 +9,6 @@ Example:
 
 from .errors import PlanError, ReadError
 from .plan import parse_bytes, parse_file, parse_source
+from .read import readable_suffixes
 
-__all__ = ["PlanError", "ReadError", "parse_bytes", "parse_file", "parse_source"]
+__all__ = ["PlanError", "ReadError", "parse_bytes", "parse_file", "parse_source", "readable_suffixes"]

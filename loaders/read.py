@@ -34,6 +34,12 @@ SUFFIX_FORMATS: dict[str, str] = {
 }
 
 
+def readable_suffixes() -> frozenset[str]:
+    """The file suffixes a plan can be read from (lower case, with the dot): what a folder load
+    picks up, and names every other file as not loaded."""
+    return frozenset(SUFFIX_FORMATS)
+
+
 @dataclass(frozen=True)
 class SourceText:
     """A decoded document: `raw` as read, `text` normalised, `offsets` from `text` into `raw`

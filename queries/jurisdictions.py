@@ -63,12 +63,15 @@ def find_place(catalog: NameCatalog, typed: str) -> JurisdictionRow:
 
 
 def agency_load(agency: AgencyRow, counts: Counter[tuple[str, str]] | None = None) -> AgencyLoad:
-    """Tasks per role: from an edge count when given, else from the agency's stored counts."""
+    """Tasks per role and actions led: from an edge count when given (actions led counted as
+    "action_lead"), else from the agency's stored counts."""
     if counts is None:
         by_role = {r: agency.tasks.get(r, 0) for r in ("lead", "support", "responsible")}
+        led = agency.action_leads
     else:
         by_role = {r: counts[(agency.id, r)] for r in ("lead", "support", "responsible")}
-    return AgencyLoad(agency=agency, total=sum(by_role.values()), **by_role)
+        led = counts[(agency.id, "action_lead")]
+    return AgencyLoad(agency=agency, total=sum(by_role.values()), action_leads=led, **by_role)
 
 
 def profile(catalog: NameCatalog, name: str) -> JurisdictionProfile:
@@ -85,6 +88,7 @@ def profile(catalog: NameCatalog, name: str) -> JurisdictionProfile:
     leads: dict[str, list[str]] = defaultdict(list)
     for lead in store.action_leads(jurisdiction=name):
         leads[lead.action_id].append(lead.spelling)
+        counts[(lead.agency_id, "action_lead")] += 1
     tasks_by_action = defaultdict(list)
     for t in store.tasks(jurisdiction=name):
         tasks_by_action[t.action_id].append(TaskBrief(id=t.id, seq=t.seq, title=t.title, **names_on_task[t.id]))

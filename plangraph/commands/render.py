@@ -25,7 +25,7 @@ from rich.console import Console
 
 from plangraph.cli import app
 from plangraph.graph.model import Plan
-from plangraph.loaders import PlanError, parse_file
+from plangraph.loaders import PlanError, parse_file, readable_suffixes
 from plangraph.viz.figure import render_figure
 from plangraph.viz.graphviz import GraphvizFailed, GraphvizMissing
 from plangraph.viz.html import write_html
@@ -40,7 +40,7 @@ render_app = typer.Typer(
 app.add_typer(render_app, name="render")
 
 err = Console(stderr=True)
-PLAN_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm"}
+PLAN_SUFFIXES = readable_suffixes()
 
 PlansDir = Annotated[
     Path | None,
@@ -92,7 +92,7 @@ def _stored_plans() -> list[Plan]:
     from plangraph.queries import NameCatalog
     from plangraph.queries.plans import stored_plan
 
-    store = open_store()
+    store = open_store(create=False)
     try:
         catalog = NameCatalog(store)
         plans = [stored_plan(catalog, j.name) for j in store.jurisdictions()]
