@@ -271,6 +271,38 @@ def concepts_in(text: str, settings: MatchSettings) -> list[str]:
     return list(found)
 
 
+def _phrase_grams(phrase: str, bits: int) -> np.ndarray:
+    """The hashed columns of a phrase's n-grams (2-grams for a two-character phrase, else 3-grams)."""
+    n = 2 if len(phrase) <= 2 else 3
+    counts = _hashed_grams([phrase], (n,), bits)
+    return np.unique(counts.indices)
+
+
+def _concept_block(text_counts: sparse.csr_matrix, settings: MatchSettings) -> sparse.csr_matrix:
+    """Which known works each text names: a phrase counts as present when every one of its
+    n-grams is (read off the n-gram counts, so the texts are not scanned again; two n-grams of a
+    phrase met apart are the rare false hit)."""
+    columns = sparse.csc_matrix(text_counts)
+    rows_all, cols_all = [], []
+    for c, (_, phrases) in enumerate(settings.concepts):
+        hit = np.zeros(text_counts.shape[0], dtype=bool)
+        for phrase in phrases:
+            grams = _phrase_grams(phrase, settings.hash_bits)
+            if not len(grams):
+                continue
+            present = np.asarray((columns[:, grams] > 0).sum(axis=1)).ravel()
+            hit |= present == len(grams)
+        found = np.flatnonzero(hit)
+        rows_all.append(found)
+        cols_all.append(np.full(len(found), c))
+    width = max(len(settings.concepts), 1)
+    if not rows_all:
+        return sparse.csr_matrix((text_counts.shape[0], width), dtype=np.float32)
+    r, c = np.concatenate(rows_all), np.concatenate(cols_all)
+    block = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(text_counts.shape[0], width))
+    return _normalize_rows(block)
+
+
 def _one_hot(values: Sequence[Iterable[int]], width: int) -> sparse.csr_matrix:
     rows, cols = [], []
     for r, vs in enumerate(values):
@@ -308,8 +340,7 @@ class Encoder:
     def _vectors(self, tasks: Sequence[TaskText], texts: Sequence[str], title_counts: sparse.csr_matrix,
                  text_counts: sparse.csr_matrix) -> sparse.csr_matrix:
         s = self.settings
-        names = {name: i for i, (name, _) in enumerate(s.concepts)}
-        concept = _one_hot([[names[c] for c in concepts_in(t, s)] for t in texts], len(s.concepts))
+        concept = _concept_block(text_counts, s)
         for t in tasks:
             self.keys.setdefault(t.action_key, len(self.keys))
             for k in t.lead_kinds:
