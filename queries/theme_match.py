@@ -225,9 +225,18 @@ def _hashed_grams(texts: Sequence[str], sizes: Sequence[int], bits: int) -> spar
 
 
 def _normalize_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    """Each row scaled to length 1 (rows of zeros stay zeros); duplicates summed first."""
+    matrix = sparse.csr_matrix(matrix, dtype=np.float32)
+    matrix.sum_duplicates()
+    squares = np.zeros(matrix.shape[0], dtype=np.float64)
+    filled = np.diff(matrix.indptr) > 0
+    if filled.any():
+        sums = np.add.reduceat(matrix.data.astype(np.float64) ** 2, matrix.indptr[:-1][filled])
+        squares[filled] = sums
+    norms = np.sqrt(squares)
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms).dot(matrix), dtype=np.float32)
+    matrix.data = (matrix.data / np.repeat(norms, np.diff(matrix.indptr))).astype(np.float32)
+    return matrix
 
 
 @dataclass
@@ -243,13 +252,9 @@ class Idf:
 
 
 def _tfidf(counts: sparse.csr_matrix, idf: Idf) -> sparse.csr_matrix:
-    counts = counts.copy()
-    counts.data = 1.0 + np.log(counts.data)
-    return _normalize_rows(sparse.csr_matrix(counts.multiply(idf.weights()[None, :])))
-
-
-def _fit_idf(counts: sparse.csr_matrix) -> Idf:
-    return Idf(counts.shape[0], np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64))
+    weighted = counts.copy()
+    weighted.data = ((1.0 + np.log(counts.data)) * idf.weights()[counts.indices]).astype(np.float32)
+    return _normalize_rows(weighted)
 
 
 _CONCEPT_PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], tuple[re.Pattern[str], dict[str, int]]] = {}
@@ -271,35 +276,38 @@ def concepts_in(text: str, settings: MatchSettings) -> list[str]:
     return list(found)
 
 
-def _phrase_grams(phrase: str, bits: int) -> np.ndarray:
+@functools.lru_cache(maxsize=4096)
+def _phrase_grams(phrase: str, bits: int) -> tuple[int, ...]:
     """The hashed columns of a phrase's n-grams (2-grams for a two-character phrase, else 3-grams)."""
     n = 2 if len(phrase) <= 2 else 3
-    counts = _hashed_grams([phrase], (n,), bits)
-    return np.unique(counts.indices)
+    return tuple(int(c) for c in np.unique(_hashed_grams([phrase], (n,), bits).indices))
 
 
 def _concept_block(text_counts: sparse.csr_matrix, settings: MatchSettings) -> sparse.csr_matrix:
     """Which known works each text names: a phrase counts as present when every one of its
-    n-grams is (read off the n-gram counts, so the texts are not scanned again; two n-grams of a
-    phrase met apart are the rare false hit)."""
-    columns = sparse.csc_matrix(text_counts)
-    rows_all, cols_all = [], []
-    for c, (_, phrases) in enumerate(settings.concepts):
-        hit = np.zeros(text_counts.shape[0], dtype=bool)
-        for phrase in phrases:
-            grams = _phrase_grams(phrase, settings.hash_bits)
-            if not len(grams):
-                continue
-            present = np.asarray((columns[:, grams] > 0).sum(axis=1)).ravel()
-            hit |= present == len(grams)
-        found = np.flatnonzero(hit)
-        rows_all.append(found)
-        cols_all.append(np.full(len(found), c))
+    n-grams is (read off the n-gram counts with one product, so the texts are not scanned again;
+    two n-grams of a phrase met apart are the rare false hit)."""
     width = max(len(settings.concepts), 1)
-    if not rows_all:
+    phrases = [(c, _phrase_grams(p, settings.hash_bits)) for c, (_, words) in enumerate(settings.concepts)
+               for p in words]
+    phrases = [(c, g) for c, g in phrases if g]
+    if not phrases:
         return sparse.csr_matrix((text_counts.shape[0], width), dtype=np.float32)
-    r, c = np.concatenate(rows_all), np.concatenate(cols_all)
-    block = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(text_counts.shape[0], width))
+    rows = np.concatenate([np.array(g, dtype=np.int64) for _, g in phrases])
+    cols = np.repeat(np.arange(len(phrases)), [len(g) for _, g in phrases])
+    grams_of = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                                 shape=(text_counts.shape[1], len(phrases)))
+    present = text_counts.copy()
+    present.data = np.ones_like(present.data)
+    found = (present @ grams_of).tocoo()
+    needed = np.array([len(g) for _, g in phrases], dtype=np.float32)
+    hit = found.data >= needed[found.col] - 0.5
+    concept_of = np.array([c for c, _ in phrases])
+    block = sparse.csr_matrix((np.ones(int(hit.sum()), dtype=np.float32), (found.row[hit], concept_of[found.col[hit]])),
+                              shape=(text_counts.shape[0], width))
+    block.data[:] = 1.0
+    block.sum_duplicates()
+    block.data[:] = 1.0
     return _normalize_rows(block)
 
 
@@ -325,37 +333,84 @@ class Encoder:
 
     @classmethod
     def fit(cls, tasks: Sequence[TaskText], settings: MatchSettings) -> tuple[Encoder, sparse.csr_matrix]:
-        titles, texts = _strings(tasks, settings)
-        title_counts = _hashed_grams(titles, (1, 2), settings.hash_bits)
-        text_counts = _hashed_grams(texts, (2, 3), settings.hash_bits)
-        encoder = cls(settings, _fit_idf(title_counts), _fit_idf(text_counts))
-        return encoder, encoder._vectors(tasks, texts, title_counts, text_counts)
+        grams = _Grams.of(tasks, settings)
+        encoder = cls(settings, grams.idf(grams.titles, grams.title_of), grams.idf(grams.texts, grams.text_of))
+        return encoder, encoder._vectors(tasks, grams)
 
     def encode(self, tasks: Sequence[TaskText]) -> sparse.csr_matrix:
         """Vectors of tasks not in the fitted corpus (a plan added later), with the kept weights."""
-        titles, texts = _strings(tasks, self.settings)
-        return self._vectors(tasks, texts, _hashed_grams(titles, (1, 2), self.settings.hash_bits),
-                             _hashed_grams(texts, (2, 3), self.settings.hash_bits))
+        return self._vectors(tasks, _Grams.of(tasks, self.settings))
 
-    def _vectors(self, tasks: Sequence[TaskText], texts: Sequence[str], title_counts: sparse.csr_matrix,
-                 text_counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    def _slot(self, table: dict[str, int], value: str, slots: int) -> int:
+        return table.setdefault(value, len(table)) % slots
+
+    def _vectors(self, tasks: Sequence[TaskText], grams: _Grams) -> sparse.csr_matrix:
         s = self.settings
-        concept = _concept_block(text_counts, s)
-        for t in tasks:
-            self.keys.setdefault(t.action_key, len(self.keys))
-            for k in t.lead_kinds:
-                self.kinds.setdefault(k, len(self.kinds))
-        key = _one_hot([[self.keys[t.action_key]] for t in tasks], 64 + len(self.keys))
-        kinds = _one_hot([[self.kinds[k] for k in t.lead_kinds] for t in tasks], 256 + len(self.kinds))
-        blocks = [_tfidf(title_counts, self.title_idf), _tfidf(text_counts, self.text_idf), concept, key, kinds]
-        scaled = [b * math.sqrt(w) for b, w in zip(blocks, s.weights, strict=True)]
+        concept = _concept_block(grams.texts, s)[grams.text_of]
+        key = _one_hot([[self._slot(self.keys, t.action_key, KEY_SLOTS)] for t in tasks], KEY_SLOTS)
+        kinds = _one_hot([[self._slot(self.kinds, k, KIND_SLOTS) for k in t.lead_kinds] for t in tasks],
+                         KIND_SLOTS)
+        title = _tfidf(grams.titles, self.title_idf)[grams.title_of]
+        text = _tfidf(grams.texts, self.text_idf)[grams.text_of]
+        scaled = [b * math.sqrt(w) for b, w in zip((title, text, concept, key, kinds), s.weights, strict=True)]
         return sparse.hstack(scaled, format="csr", dtype=np.float32)
 
 
+KEY_SLOTS = 256
+TEXT_GRAMS = (2, 3)
+KIND_SLOTS = 1024
+
+
+@dataclass
+class _Grams:
+    """The n-gram counts of each distinct title and text (plans repeat the outline's wording, so a
+    national corpus has far fewer distinct strings than tasks), and which one each task has."""
+
+    titles: sparse.csr_matrix
+    title_of: np.ndarray
+    texts: sparse.csr_matrix
+    text_of: np.ndarray
+
+    @classmethod
+    def of(cls, tasks: Sequence[TaskText], settings: MatchSettings) -> _Grams:
+        titles, texts = _strings(tasks, settings)
+        title_list, title_of = _distinct(titles)
+        text_list, text_of = _distinct(texts)
+        return cls(_hashed_grams(title_list, (1, 2), settings.hash_bits), title_of,
+                   _hashed_grams(text_list, TEXT_GRAMS, settings.hash_bits), text_of)
+
+    @staticmethod
+    def idf(counts: sparse.csr_matrix, owner: np.ndarray) -> Idf:
+        """Document frequencies over the tasks (a distinct string counts once per task that has it)."""
+        times = np.bincount(owner, minlength=counts.shape[0]).astype(np.float64)
+        per_entry = np.repeat(times, np.diff(counts.indptr))
+        df = np.bincount(counts.indices, weights=per_entry, minlength=counts.shape[1])
+        return Idf(len(owner), df)
+
+
+def _distinct(values: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    index: dict[str, int] = {}
+    owner = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    return list(index), owner
+
+
+_SEPARATOR = "\u0001"
+
+
+def _normalize_many(texts: Sequence[str]) -> list[str]:
+    """:func:`normalize` of many texts in one conversion (one call into OpenCC, not thousands)."""
+    if not texts:
+        return []
+    joined = _t2s().convert(_SPACES.sub("", _SEPARATOR.join(texts)))
+    out = joined.split(_SEPARATOR)
+    return out if len(out) == len(texts) else [normalize(t) for t in texts]
+
+
 def _strings(tasks: Sequence[TaskText], settings: MatchSettings) -> tuple[list[str], list[str]]:
-    titles = [strip_title(t.title, settings) for t in tasks]
-    texts = [normalize(f"{t.title}。{t.text}") for t in tasks]
-    return titles, texts
+    titles = _normalize_many([t.title for t in tasks])
+    keys = [_strip(t, settings.leading_words, settings.trailing_words) for t in titles]
+    texts = _normalize_many([f"{t.title}。{t.text}" for t in tasks])
+    return keys, texts
 
 
 def encode(tasks: Sequence[TaskText], settings: MatchSettings | None = None) -> tuple[Encoder, sparse.csr_matrix]:
@@ -365,8 +420,7 @@ def encode(tasks: Sequence[TaskText], settings: MatchSettings | None = None) -> 
 
 def _block_ranges(encoder: Encoder) -> list[tuple[str, int, int]]:
     bits = 1 << encoder.settings.hash_bits
-    widths = [bits, bits, max(len(encoder.settings.concepts), 1), 64 + len(encoder.keys),
-              256 + len(encoder.kinds)]
+    widths = [bits, bits, max(len(encoder.settings.concepts), 1), KEY_SLOTS, KIND_SLOTS]
     out, start = [], 0
     for name, width in zip(BLOCKS, widths, strict=True):
         out.append((name, start, start + width))
@@ -482,11 +536,9 @@ class Themes:
         self.encoder = encoder
         self.settings = settings
         self.tasks = tasks
-        self._rows: list[sparse.csr_matrix] = [vectors]
         self.vectors = vectors
         self.themes: list[Theme] = []
         self.theme_of: list[int] = [-1] * len(tasks)
-        self._key_share = settings.weight("action_key") * 100
 
     # -- scoring --
 
@@ -501,10 +553,29 @@ class Themes:
                                  shape=(len(self.themes), len(rows)))
         return sparse.csr_matrix(pick @ self.vectors[rows])
 
-    def _scores(self, rows: Sequence[int], centroids: sparse.csr_matrix) -> np.ndarray:
+    def _scores(self, rows: Sequence[int], centroids: sparse.csr_matrix, own_key: bool = False) -> np.ndarray:
+        """Scores (0..100) of the rows against the themes. ``own_key``: only against themes that
+        hold a task of the row's action key (the others get -1), which is what makes a national
+        build fast; a task that finds nothing there is scored against every theme afterwards."""
         if centroids.shape[0] == 0:
             return np.zeros((len(rows), 0), dtype=np.float32)
-        return 100 * (self.vectors[list(rows)] @ centroids.T).toarray()
+        if not own_key:
+            return 100 * (self.vectors[list(rows)] @ centroids.T).toarray()
+        out = np.full((len(rows), centroids.shape[0]), -1.0, dtype=np.float32)
+        by_key: dict[str, list[int]] = {}
+        for i, row in enumerate(rows):
+            by_key.setdefault(self.tasks[row].action_key, []).append(i)
+        holders: dict[str, list[int]] = {}
+        for t, theme in enumerate(self.themes):
+            for key in {self.tasks[e].action_key for e in theme.examples}:
+                holders.setdefault(key, []).append(t)
+        for key, idx in by_key.items():
+            themes = holders.get(key)
+            if not themes:
+                continue
+            part = 100 * (self.vectors[[rows[i] for i in idx]] @ centroids[themes].T).toarray()
+            out[np.ix_(idx, themes)] = part
+        return out
 
     # -- placing --
 
@@ -531,18 +602,16 @@ class Themes:
         s = self.settings
         if scores.shape[1] == 0:
             return list(rows)
-        order = np.argsort(-scores, axis=None, kind="stable")
         chosen: dict[int, tuple[int, float]] = {}
         plan = self.tasks[rows[0]].plan
         taken = {t for t, theme in enumerate(self.themes) if plan in theme.plans}  # only splits there
-        for flat in order:
-            i, t = divmod(int(flat), scores.shape[1])
-            score = float(scores[i, t])
-            if score < s.threshold:
-                break
+        cand_i, cand_t = np.nonzero(scores >= s.threshold)
+        cand = scores[cand_i, cand_t]
+        for k in np.lexsort((cand_t, cand_i, -cand)):  # best first; ties by task, then theme
+            i, t = int(cand_i[k]), int(cand_t[k])
             if i in chosen or t in taken:
                 continue
-            chosen[i] = (t, score)
+            chosen[i] = (t, float(cand[k]))
             taken.add(t)
         left = []
         for i, row in enumerate(rows):
@@ -574,7 +643,7 @@ class Themes:
         for row in rows:
             by_plan.setdefault(self.tasks[row].plan, []).append(row)
         centroids = self._centroids()
-        scores = self._scores(rows, centroids)
+        scores = self._scores(rows, centroids, own_key=True)
         position = {row: i for i, row in enumerate(rows)}
         leftovers: list[list[int]] = []
         for plan_rows in by_plan.values():
@@ -630,14 +699,18 @@ class Themes:
     # -- scores at the end --
 
     def member_scores(self, t: int) -> list[float]:
-        """Each member's score against the theme's examples other than itself (100 alone)."""
+        """Each member's score: the mean against the theme's examples other than itself (100 alone)."""
         theme = self.themes[t]
-        ex = theme.examples
-        sims = 100 * (self.vectors[theme.members] @ self.vectors[ex].T).toarray()
+        ex = set(theme.examples)
+        total = sparse.csr_matrix(self.vectors[theme.examples].sum(axis=0))
+        members = self.vectors[theme.members]
+        with_all = np.asarray((members @ total.T).todense()).ravel()
+        own = np.asarray(members.multiply(members).sum(axis=1)).ravel()
         out = []
         for i, row in enumerate(theme.members):
-            others = [j for j, e in enumerate(ex) if e != row]
-            out.append(round(float(sims[i, others].mean()), 1) if others else 100.0)
+            others = len(ex) - (row in ex)
+            sim = with_all[i] - (own[i] if row in ex else 0.0)
+            out.append(round(100 * float(sim) / others, 1) if others else 100.0)
         return out
 
 
