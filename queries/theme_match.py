@@ -191,19 +191,21 @@ def _content_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     content (punctuation, digits, separators) as 0 and a 0 between texts; and each position's
     text index."""
     joined = "\x00".join(texts) + "\x00"
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     keep = ((codes >= 0x3400) & ~((codes >= 0x3000) & (codes < 0x3040)) & (codes < 0xFF00)) | (
         (codes >= ord("A")) & (codes <= ord("z")))
-    codes = np.where(keep, codes, np.uint64(0))
+    codes = np.where(keep, codes, np.uint32(0))
     lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
-    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    doc = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
     return codes, doc
 
 
 def _hashed_grams(texts: Sequence[str], sizes: Sequence[int], bits: int) -> sparse.csr_matrix:
-    """Term counts of the hashed character n-grams of each text (rows: texts)."""
+    """Term counts of the hashed character n-grams of each text (rows: texts). Positions come in
+    text order, so each n-gram size gives its rows directly (no coordinate sort)."""
     codes, doc = _content_codes(texts)
-    rows, cols = [], []
+    shape = (len(texts), 1 << bits)
+    matrix = sparse.csr_matrix(shape, dtype=np.float32)
     for n in sizes:
         if len(codes) < n:
             continue
@@ -214,12 +216,12 @@ def _hashed_grams(texts: Sequence[str], sizes: Sequence[int], bits: int) -> spar
             valid &= part != 0
             h = h * np.uint64(1_000_003) + part
         h = (h * _GOLDEN) >> np.uint64(64 - bits)
-        rows.append(doc[: len(h)][valid])
-        cols.append(h[valid].astype(np.int64))
-    if not rows:
-        return sparse.csr_matrix((len(texts), 1 << bits), dtype=np.float32)
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    matrix = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(texts), 1 << bits))
+        owner = doc[: len(h)][valid]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=len(texts)), out=indptr[1:])
+        grams = sparse.csr_matrix((np.ones(len(owner), dtype=np.float32), h[valid].astype(np.int32), indptr),
+                                  shape=shape)
+        matrix = grams if matrix.nnz == 0 else matrix + grams
     matrix.sum_duplicates()
     return matrix
 

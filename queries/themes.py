@@ -80,8 +80,9 @@ def task_text(task: TaskRow, lead_kinds: Sequence[str] = ()) -> TaskText:
                     text=text, lead_kinds=tuple(sorted(set(lead_kinds))))
 
 
-def lead_kinds_of(store: GraphStore) -> dict[str, list[str]]:
-    """Task id -> the kinds of the bodies leading it (the task's own leads, else its action's)."""
+def lead_kinds_of(store: GraphStore, tasks: Sequence[TaskRow] | None = None) -> dict[str, list[str]]:
+    """Task id -> the kinds of the bodies leading it (the task's own leads, else its action's);
+    ``tasks``: the store's tasks when the caller has read them already."""
     kinds = {a.id: a.kinds for a in store.agencies()}
     out: dict[str, list[str]] = defaultdict(list)
     for row in store.assignments(roles=["lead"]):
@@ -90,7 +91,7 @@ def lead_kinds_of(store: GraphStore) -> dict[str, list[str]]:
     for row in store.action_leads():
         by_action[row.action_id].extend(kinds.get(row.agency_id, ()))
     if by_action:
-        for task in store.tasks():
+        for task in tasks if tasks is not None else store.tasks():
             if task.id not in out and task.action_id in by_action:
                 out[task.id] = by_action[task.action_id]
     return out
@@ -312,7 +313,8 @@ def theme_index(store: GraphStore, settings: ThemeSettings | None = None, stale_
                 cached.generation = generation
                 return cached
         started = time.perf_counter()
-        themes, built = build_matched(store.tasks(), settings, lead_kinds_of(store))
+        tasks = store.tasks()
+        themes, built = build_matched(tasks, settings, lead_kinds_of(store, tasks))
         index = ThemeIndex(themes, signature, settings, round(time.perf_counter() - started, 3), built.encoder)
         index.generation = generation
         with _cache_lock:
