@@ -1,23 +1,18 @@
 """Task themes: tasks of different plans that are the same work, linked to one theme with a score.
 
 Why: a researcher asks "who leads 智慧助老 in each county?", but each plan words the task its own
-way ("实施智慧助老行动", "开展智慧助老行动", "实施智慧助老科普行动"). Themes line such tasks up, by a
-method that needs no list of known tasks, so it works on plans never seen before:
+way ("实施智慧助老行动", "开展智慧助老行动", "实施智慧助老科普行动"), splits it, or hides it behind a
+title that says little. The matching (``queries/theme_match.py``) reads what a task says — its
+title, its whole paragraph, the known works it names, the action it sits in and the kinds of its
+lead bodies — and needs no list of known tasks, so it works on plans never seen before. This
+module feeds it the store's tasks and turns its themes into answers: ids, labels, each link's
+score, and on demand each link's evidence.
 
-- tasks are compared only within one action key (``graph/data/action_keys.yaml``): the same
-  words under "elderly" and under "youth" are different work;
-- a pair's score (0..100) mixes the character similarity (rapidfuzz ``fuzz.ratio``; Chinese has no
-  word breaks, so token scorers are useless) of the titles, without generic verbs such as 实施/加强,
-  and of the opening of the task's text: ``w * ratio(titles) + (1 - w) * ratio(texts)``;
-- plans are taken in a fixed order (by plan id); each task of a plan joins the best-scoring theme
-  at or above the threshold that holds no task of its plan yet (best pairs first), or starts a theme.
-  A theme therefore holds at most one task per plan. Each link carries its score: the task's best
-  score against the theme's first few other tasks (its examples); 100 for a theme of one task.
-
-The parameters live in ``graph/data/themes.yaml``; the threshold was chosen on the seeds against
-hand labels (``docs/themes.md``). The themes are computed from ``store.tasks()`` and cached per
-store state: they are rebuilt when the set of (plan id, source sha256) of ``store.jurisdictions()``
-changes, so both stores answer alike and an upload is seen on the next question.
+The parameters live in ``graph/data/themes.yaml`` and ``graph/data/theme_phrases.yaml``; the
+threshold was chosen on the seeds against labels written by reading them (``docs/themes.md``). The
+themes are computed from ``store.tasks()`` and cached per store state: they are rebuilt when the
+set of (plan id, source sha256) of ``store.jurisdictions()`` changes, so both stores answer alike
+and an upload is seen on the next question.
 
 Example:
     >>> index = theme_index(store)                                  # doctest: +SKIP
