@@ -202,9 +202,20 @@ def _content_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, doc
 
 
+CHUNK = 8192  # texts hashed at once: bounds the temporary arrays (a national corpus has 110,000)
+
+
 def _hashed_grams(texts: Sequence[str], sizes: Sequence[int], bits: int) -> sparse.csr_matrix:
-    """Term counts of the hashed character n-grams of each text (rows: texts). Positions come in
-    text order, so each n-gram size gives its rows directly (no coordinate sort)."""
+    """Term counts of the hashed character n-grams of each text (rows: texts), a chunk at a time."""
+    if len(texts) <= CHUNK:
+        return _hashed_chunk(texts, sizes, bits)
+    parts = [_hashed_chunk(texts[i: i + CHUNK], sizes, bits) for i in range(0, len(texts), CHUNK)]
+    return sparse.csr_matrix(sparse.vstack(parts, format="csr"))
+
+
+def _hashed_chunk(texts: Sequence[str], sizes: Sequence[int], bits: int) -> sparse.csr_matrix:
+    """Positions come in text order, so each n-gram size gives its rows directly (no coordinate
+    sort); the two sizes are then added and each row's duplicates summed."""
     codes, doc = _content_codes(texts)
     shape = (len(texts), 1 << bits)
     matrix = sparse.csr_matrix(shape, dtype=np.float32)
@@ -256,9 +267,10 @@ class Idf:
 
 
 def _tfidf(counts: sparse.csr_matrix, idf: Idf) -> sparse.csr_matrix:
-    weighted = counts.copy()
-    weighted.data = ((1.0 + np.log(counts.data)) * idf.weights()[counts.indices]).astype(np.float32)
-    return _normalize_rows(weighted)
+    """The counts turned into unit TF-IDF rows, in place (the counts are not needed after)."""
+    weights = idf.weights()
+    counts.data = ((1.0 + np.log(counts.data)) * weights[counts.indices]).astype(np.float32)
+    return _normalize_rows(counts)
 
 
 _CONCEPT_PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], tuple[re.Pattern[str], dict[str, int]]] = {}
@@ -354,8 +366,8 @@ class Encoder:
         key = _one_hot([[self._slot(self.keys, t.action_key, KEY_SLOTS)] for t in tasks], KEY_SLOTS)
         kinds = _one_hot([[self._slot(self.kinds, k, KIND_SLOTS) for k in t.lead_kinds] for t in tasks],
                          KIND_SLOTS)
-        title = _tfidf(grams.titles, self.title_idf)[grams.title_of]
-        text = _tfidf(grams.texts, self.text_idf)[grams.text_of]
+        title = _take(_tfidf(grams.titles, self.title_idf), grams.title_of)
+        text = _take(_tfidf(grams.texts, self.text_idf), grams.text_of)
         scaled = [b * math.sqrt(w) for b, w in zip((title, text, concept, key, kinds), s.weights, strict=True)]
         return sparse.hstack(scaled, format="csr", dtype=np.float32)
 
@@ -390,6 +402,13 @@ class _Grams:
         per_entry = np.repeat(times, np.diff(counts.indptr))
         df = np.bincount(counts.indices, weights=per_entry, minlength=counts.shape[1])
         return Idf(len(owner), df)
+
+
+def _take(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
+    """The rows of each task (no copy when every task has a string of its own)."""
+    if len(rows) == matrix.shape[0] and np.array_equal(rows, np.arange(len(rows))):
+        return matrix
+    return matrix[rows]
 
 
 def _distinct(values: Sequence[str]) -> tuple[list[str], np.ndarray]:
