@@ -304,7 +304,10 @@ def theme_index(store: GraphStore, settings: ThemeSettings | None = None, stale_
     with _build_lock:  # one build at a time; ``_cache_lock`` is not held meanwhile (``stale_ok``)
         with _cache_lock:
             cached = _cached(store)
-            if cached is not None and cached.signature == signature and cached.settings == settings:
+            # the same plans (and, for a store that counts its writes, no write since): the themes
+            # read the leads too, which a plan can change without a new source
+            if cached is not None and cached.signature == signature and cached.settings == settings and (
+                    generation is None or cached.generation in (None, generation)):
                 cached.generation = generation
                 return cached
         started = time.perf_counter()
