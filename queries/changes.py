@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from functools import cached_property
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,7 +38,8 @@ from plangraph.graph.kinds import UNKNOWN
 from plangraph.graph.model import ROLES, Plan, Role, action_id, task_id
 from plangraph.graph.rows import AgencyRow, AssignmentRow, JurisdictionRow, TaskRow
 
-from .themes import ThemeSettings, build_themes, pair_score, text_opening, theme_settings, title_key
+from .theme_match import MatchSettings, match_plans, match_settings
+from .themes import build_themes, task_text
 
 __all__ = [
     "AgencyRef", "Changes", "ChangesSummary", "Matcher", "PlanSide", "Renamed", "RoleChange", "TaskChange",
@@ -178,29 +179,25 @@ class Changes(_Answer):
 # --- matching --------------------------------------------------------------------------------
 
 
-def theme_matcher(settings: ThemeSettings | None = None) -> Matcher:
-    """Tasks of one action key paired by the themes' score (``queries/themes.py``), best pairs
-    first, each task once, at or above the themes' threshold."""
-    settings = settings or theme_settings()
+#: The lead-kind value both sides of a comparison get: who leads is what ``changes`` reports, not
+#: what decides whether two tasks are the same work.
+SAME_LEADS = ("same",)
 
-    def probe(t: TaskRow) -> tuple[str, str]:
-        return title_key(t.title, settings), text_opening(t, settings)
+
+def theme_matcher(settings: MatchSettings | None = None) -> Matcher:
+    """Tasks of one action key paired by the method themes use (``queries/theme_match.py``:
+    what each task says, not its title alone), best pairs first, each task once, at or above
+    the themes' threshold. Lead kinds are left out of the comparison: a task whose lead changed
+    hands is still the same work."""
+    settings = settings or match_settings()
 
     def match(old: Sequence[TaskRow], new: Sequence[TaskRow]) -> list[tuple[int, int, float]]:
-        a, b = [probe(t) for t in old], [probe(t) for t in new]
-        scored = [(round(pair_score(*a[i], *b[j], settings), 1), i, j) for i in range(len(a)) for j in range(len(b))]
-        scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-        pairs: list[tuple[int, int, float]] = []
-        used_old: set[int] = set()
-        used_new: set[int] = set()
-        for score, i, j in scored:
-            if score < settings.threshold:
-                break
-            if i not in used_old and j not in used_new:
-                used_old.add(i)
-                used_new.add(j)
-                pairs.append((i, j, score))
-        return pairs
+        # Positions as ids: two plans of one place may share task ids. Both sides get the same
+        # lead-kind value, so that block agrees fully and identical tasks score 100.
+        a = [replace(task_text(t), id=f"a{i}", plan="old", lead_kinds=SAME_LEADS) for i, t in enumerate(old)]
+        b = [replace(task_text(t), id=f"b{j}", plan="new", lead_kinds=SAME_LEADS) for j, t in enumerate(new)]
+        matched = match_plans(a, b, settings)
+        return [(int(p.a[1:]), int(p.b[1:]), p.score) for p in matched.pairs if not p.split]
 
     return match
 

@@ -166,7 +166,11 @@ def test_cascade_command(tmp_path: Path) -> None:
     found = json.loads(out.stdout)
     assert [p["name"] for p in found["below"]] == ["平遥县"]
     left = [t["task_title"] for t in found["tasks"] if t["left_out"] == ["平遥县"]]
-    assert left == [t.title for t in FENGDU.actions[-1].tasks]
+    cut = [t.title for t in FENGDU.actions[-1].tasks]
+    # Only the cut action's work can be missing below; one of its tasks may still be carried where
+    # 平遥县 does the same work under another action (themes match what a task says, across actions).
+    assert left and set(left) <= set(cut)
+    assert all(t["left_out"] == [] for t in found["tasks"] if t["task_title"] not in cut)
     missing = subprocess.run([*run, "cascade", "长治市", "--db", str(db)], capture_output=True, text=True, timeout=120)
     assert missing.returncode == 1 and "长治市" in missing.stderr and "Traceback" not in missing.stderr
 

@@ -120,14 +120,14 @@ def test_a_stale_theme_index_is_handed_out_while_a_new_one_is_built(plans: list[
     old = themes.theme_index(store)
     store.replace_plans([plans[4]])
     building, release = threading.Event(), threading.Event()
-    real_build = themes.build_themes
+    real_build = themes.build_matched  # builds the index (the themes and the matching state)
 
     def slow_build(*args, **kwargs):
         building.set()
         release.wait(10)
         return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(themes, "build_themes", slow_build)
+    monkeypatch.setattr(themes, "build_matched", slow_build)
     builder = threading.Thread(target=themes.theme_index, args=(store,))
     builder.start()
     assert building.wait(10)
