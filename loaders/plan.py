@@ -56,7 +56,7 @@ def parse_bytes(data: bytes, name: str) -> Plan:
 
 def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     """The plan a decoded source holds; ``name`` and ``sha256`` identify the file it came from."""
-    warnings: list[str] = []
+    warnings: list[str] = list(source.warnings)
     paragraphs = join_paragraphs(split_lines(source.text), warnings)
     actions = find_actions(paragraphs, warnings)
     if not actions:
@@ -73,7 +73,7 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     groups = builder.groups(members, paragraphs)
     return Plan.model_validate(
         {
-            "source": {"file": name, "sha256": sha256, "format": source.format},
+            "source": _source_fields(source, name, sha256),
             "jurisdiction": jurisdiction,
             "period": find_period(joined, jurisdiction.name),
             "literacy_target_percent": find_target(joined),
@@ -83,6 +83,14 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
             "warnings": warnings,
         }
     )
+
+
+def _source_fields(source: SourceText, name: str, sha256: str) -> Fields:
+    """The plan's ``Source``: the OCR's unsure share only where the text was recognised."""
+    fields: Fields = {"file": name, "sha256": sha256, "format": source.format}
+    if source.low_confidence_share is not None:
+        fields["low_confidence_share"] = source.low_confidence_share
+    return fields
 
 
 class _PlanBuilder:

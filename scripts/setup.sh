@@ -7,6 +7,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=${1:-}
 
+# Debian packages, installed with a message, retried while another apt/dpkg holds the lock.
+apt_install() {
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    if $SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "$@" >/dev/null; then
+      return 0
+    fi
+    echo "setup: apt is busy or failed (attempt $attempt); retrying in 15 s" >&2
+    sleep 15
+  done
+  echo "setup: could not install $* with apt-get" >&2
+  return 1
+}
+
+# LibreOffice (Writer, no GUI) reads Word 97 .doc and WPS .wps plans (loaders/read_office.py).
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "setup: installing libreoffice-writer-nogui (reads .doc and .wps plans)"
+  apt_install libreoffice-writer-nogui
+fi
+
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
