@@ -22,6 +22,7 @@ from .jurisdiction import find_jurisdiction, find_period, find_target
 from .outline import ActionDraft, ClauseAt, TaskDraft, find_actions
 from .paragraphs import Paragraph, join_paragraphs, split_lines
 from .read import SourceText, read_bytes, read_file
+from .tables import actions_from_rows, body_before_appendix, join_rows, task_rows
 
 MEMBER_LIST = re.compile(r"^成\s*员\s*：")
 MEMBER_SUFFIX = re.compile(r"(?:主要)?(?:负责人|负责同志|乡镇长|主任|局长|部长)$")
@@ -58,7 +59,12 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     """The plan a decoded source holds; ``name`` and ``sha256`` identify the file it came from."""
     warnings: list[str] = list(source.warnings)
     paragraphs = join_paragraphs(split_lines(source.text), warnings)
-    actions = find_actions(paragraphs, warnings)
+    rows = task_rows(source, warnings) if source.tables else []
+    actions = find_actions(body_before_appendix(paragraphs) if rows else paragraphs, warnings)
+    if rows and not actions:  # the plan is its task table
+        actions = actions_from_rows(rows)
+    elif rows:
+        join_rows(actions, rows, warnings)
     if not actions:
         raise PlanError(name, "no actions found: not a science-literacy plan (no （一）… headings under a 提升行动/重点工程 part)")
     joined = "\n".join(p.text for p in paragraphs)  # lines broken mid-word are whole again
@@ -252,7 +258,7 @@ def _member_list(paragraphs: list[Paragraph]) -> list[tuple[str, int, int, Parag
         m = MEMBER_LIST.match(par.text)
         if not m:
             continue
-        clause = parse_clause(par.text[m.end() :], m.end())
+        clause = parse_clause(_member_text(par.text[m.end() :]), m.end(), check_names=False)
         found = []
         for n in clause.names:
             name = MEMBER_SUFFIX.sub("", n.name)
@@ -260,3 +266,17 @@ def _member_list(paragraphs: list[Paragraph]) -> list[tuple[str, int, int, Parag
                 found.append((name, n.start, n.start + len(name), par))
         return found
     return []
+
+
+def _member_text(text: str) -> str:
+    """The member list of "成  员：A、B负责人，各乡（镇）乡镇长…": its "，"-parts while each names
+    posts (ends in 负责人, 乡镇长 …); the sentence that follows when a wrapped line ran on into it
+    ("…乡镇长领导小组下设办公室，办公室设在县科协") is left out."""
+    sentence = text.split("。", 1)[0]
+    parts = sentence.split("，")
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if not MEMBER_SUFFIX.search(part.strip()):
+            break
+        kept.append(part)
+    return "，".join(kept)

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from plangraph.loaders.decoded import Decoded
 from plangraph.loaders.errors import ReadError
 from plangraph.loaders.read_text import bom_decode
+from plangraph.loaders.table_columns import task_table_header
 
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _CHARSET_ALIASES: dict[str, str] = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
@@ -116,9 +117,17 @@ def _main_block(body: LexborNode) -> LexborNode:
         if not sized or total == 0:
             return node
         size, best = max(sized, key=lambda pair: pair[0])
-        if size < _DESCEND_SHARE * total:
+        if size < _DESCEND_SHARE * total or _is_task_table(best):
             return node
         node = best
+
+
+def _is_task_table(node: LexborNode) -> bool:
+    """A task table is content beside the text around it, not a layout table to descend into."""
+    if node.tag not in ("table", "tbody"):
+        return False
+    rows = [[" ".join((c.text(deep=True) or "").split()) for c in _elements(tr) if c.tag in ("td", "th")] for tr in node.css("tr")[:3]]
+    return task_table_header(rows) is not None
 
 
 def _link_dense(node: LexborNode) -> bool:
@@ -183,14 +192,14 @@ def _html_lines(html: str) -> tuple[list[str], tuple[tuple[tuple[str, ...], ...]
     _render(main, out)
     lines = [line.strip() for line in "".join(out).split("\n")]
     title = _title_line(body, main)
-    return ([title] if title else []) + [line for line in lines if line], _tables(main)
+    return ([title] if title else []) + [line for line in lines if line], _tables(body)
 
 
-def _tables(main: LexborNode) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    """The content's tables as rows of cell texts (blanks collapsed, as the text has them); a cell
+def _tables(body: LexborNode) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The page's tables (chrome removed) as rows of cell texts (blanks collapsed, as the text has them); a cell
     spanning rows is given in its first row, empty below it (the text holds it once)."""
     tables = []
-    for table in main.css("table"):
+    for table in body.css("table"):
         rows = []
         for tr in table.css("tr"):
             nearest = _nearest_table(tr)

@@ -10,6 +10,7 @@ reported as warnings, and the share of such characters goes into the plan's sour
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import multiprocessing
 import os
@@ -68,10 +69,8 @@ def _frame_count(data: bytes, name: str) -> int:
 
 
 def _recognise(jobs: list[PageJob], fmt: str, name: str) -> Decoded:
-    try:
-        import rapidocr_onnxruntime  # noqa: F401  (only to fail early with a clear message)
-    except ImportError:
-        raise ReadError(name, MISSING) from None
+    if importlib.util.find_spec("rapidocr_onnxruntime") is None:  # found, not imported: workers load it
+        raise ReadError(name, MISSING)
     pages = _run_pages(jobs, name)
     decoded = _text(pages, fmt)
     if not decoded.raw.strip():
@@ -97,7 +96,9 @@ def _run_pages(jobs: list[PageJob], name: str) -> list[list[OcrLine]]:
         bar = progress.add_task("ocr", total=len(jobs))
         if workers == 1:
             return [_step(ocr_page(job), progress, bar) for job in jobs]
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        # fork: a worker starts in milliseconds and needs no importable __main__ (spawn re-runs a
+        # caller's unguarded script); nothing of the OCR runtime is loaded before the fork
+        context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet) as pool:
             return [_step(lines, progress, bar) for lines in pool.map(ocr_page, jobs)]
 
