@@ -14,6 +14,7 @@ import importlib.util
 import io
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -25,12 +26,23 @@ from plangraph.loaders.page_lines import PlacedLine, group_lines, marked_lines, 
 
 RENDER_DPI = 150  # a scan's pages are drawn at this resolution (12-point text is 25 pixels high)
 LOW_CONFIDENCE = 0.9  # a line recognised with less confidence than this is reported
+MIN_CONFIDENCE = 0.5  # below this a box is no text (rapidocr's own cut-off), but see _lost_bracket
+# A clause's closing bracket wrapped alone onto the next line is a box the recogniser cannot read
+# (a thin mark in a wide crop): such a box after a line that leaves a clause open at a role word
+# is that bracket.
+CLAUSE_LEFT_OPEN = re.compile(r"(?:牵头|配合|负责|参与|协助|协办)$")
+LOST_BRACKET_CHARS = 2
 MISSING = "reading scans needs the OCR package: pip install rapidocr-onnxruntime==1.4.4 (scripts/setup.sh does)"
 
 #: One page to recognise: (kind, bytes, index) where kind is "pdf" (a page of a PDF) or "image"
 #: (a frame of an image file); sent to a worker as is, so the page is drawn there.
 PageJob = tuple[str, bytes, int]
 OcrLine = tuple[tuple[float, float, float, float], str, float]  # box, text, confidence
+
+
+class PageUnreadable(ValueError):
+    """A page that could not be drawn (a damaged image or PDF page); raised in a worker, turned
+    into a ``ReadError`` naming the file in the caller."""
 
 
 def read_scanned_pdf(data: bytes, name: str, pages: int) -> Decoded:
@@ -71,7 +83,10 @@ def _frame_count(data: bytes, name: str) -> int:
 def _recognise(jobs: list[PageJob], fmt: str, name: str) -> Decoded:
     if importlib.util.find_spec("rapidocr_onnxruntime") is None:  # found, not imported: workers load it
         raise ReadError(name, MISSING)
-    pages = _run_pages(jobs, name)
+    try:
+        pages = _run_pages(jobs, name)
+    except PageUnreadable as exc:
+        raise ReadError(name, f"not a readable scan: {exc}") from None
     decoded = _text(pages, fmt)
     if not decoded.raw.strip():
         what = f"the .pdf has no text layer and OCR read no text on its {len(jobs)} pages" if fmt == "pdf-ocr" else f"OCR read no text in the {len(jobs)} page image(s)"
@@ -117,14 +132,17 @@ def _quiet() -> None:
 def _engine() -> Callable[..., tuple[object, object]]:
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, text_score=0.0)  # see MIN_CONFIDENCE
 
 
 def ocr_page(job: PageJob) -> list[OcrLine]:
     """One page drawn and recognised: its lines' boxes (pixels), texts and confidences."""
     import numpy as np
 
-    image = _draw(job)
+    try:
+        image = _draw(job)
+    except Exception as exc:  # PIL and pdfium raise many kinds for a damaged page
+        raise PageUnreadable(f"page {job[2] + 1} cannot be drawn: {type(exc).__name__}: {exc}") from None
     result, _ = _engine()(np.asarray(image), use_cls=False)
     lines: list[OcrLine] = []
     for quad, text, score in result or []:
@@ -167,7 +185,9 @@ def _text(pages: list[list[OcrLine]], fmt: str) -> Decoded:
     warnings: list[str] = []
     pos = unsure = total = 0
     for number, found in enumerate(pages, 1):
-        placed = group_lines([PlacedLine(text, *box, confidence=score) for box, text, score in found])
+        boxes = [PlacedLine(text, *box, confidence=score) for box, text, score in found]
+        placed = group_lines([b for b in boxes if b.confidence >= MIN_CONFIDENCE])
+        placed = _with_lost_brackets(placed, [b for b in boxes if b.confidence < MIN_CONFIDENCE], number, warnings)
         marked = marked_lines(placed)
         dropped = page_number_lines([text for text, _ in marked])
         for i, (text, line) in enumerate(marked):
@@ -184,3 +204,25 @@ def _text(pages: list[list[OcrLine]], fmt: str) -> Decoded:
             pos += len(text) + 1
     share = round(unsure / total, 4) if total else 0.0
     return Decoded("\n".join(out), format=fmt, regions=tuple(regions), low_confidence_share=share, warnings=tuple(warnings))
+
+
+def _with_lost_brackets(lines: list[PlacedLine], unread: list[PlacedLine], page: int, warnings: list[str]) -> list[PlacedLine]:
+    """The page's lines, and a line "）" for each unreadable box that is a clause's lost closing
+    bracket (reported); other unreadable boxes hold no text."""
+    lines = list(lines)
+    for box in unread:
+        if len(box.text.strip()) > LOST_BRACKET_CHARS:
+            continue
+        above = [i for i, line in enumerate(lines) if line.bottom <= box.top + 0.3 * (box.bottom - box.top)]
+        if not above:
+            continue
+        at = max(above, key=lambda i: lines[i].bottom)
+        if at + 1 < len(lines) and lines[at + 1].top < box.top:  # another line lies between
+            continue
+        recent = "".join(line.text for line in lines[max(0, at - 2) : at + 1])
+        opened = recent.count("（") + recent.count("(") - recent.count("）") - recent.count(")")
+        if opened > 0 and CLAUSE_LEFT_OPEN.search(lines[at].text):
+            where = (round(box.x0, 1), round(box.top, 1), round(box.x1, 1), round(box.bottom, 1))
+            warnings.append(f"OCR: an unreadable mark on page {page}, box {where}, after an open clause read as '）'")
+            lines.insert(at + 1, PlacedLine("）", box.x0, box.top, box.x1, box.bottom, box.confidence))
+    return lines

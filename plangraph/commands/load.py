@@ -38,8 +38,10 @@ from plangraph.graph.build import PlanRecords, build_records
 from plangraph.graph.rows import LoadResult
 from plangraph.graph.settings import StoreKind
 from plangraph.graph.store import GraphStore, open_store
+from plangraph.loaders.detect import readable_suffixes
+from plangraph.loaders.plan_files import plan_files
 
-SUFFIXES: frozenset[str] = frozenset({".txt", ".docx", ".pdf", ".html", ".htm"})
+SUFFIXES: frozenset[str] = readable_suffixes()  # every format the loaders read
 #: Below this many files, parsing in-process beats starting worker processes.
 PARALLEL_FROM = 8
 #: Files per task sent to a worker: few enough round trips, results still arriving steadily.
@@ -64,7 +66,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, s
     missing: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+            files.extend(plan_files(path))  # a folder of page images is one plan
         elif path.is_file():
             files.append(path)
         else:

@@ -22,7 +22,7 @@ from rich.console import Console
 
 from plangraph.cli import app
 from plangraph.graph.model import Plan
-from plangraph.loaders import PlanError, parse_file
+from plangraph.loaders import PlanError, parse_file, readable_suffixes
 from plangraph.viz.html import write_html
 from plangraph.viz.mapdata import MapData
 from plangraph.viz.select import DEFAULT_MAX_NODES
@@ -35,7 +35,7 @@ render_app = typer.Typer(
 app.add_typer(render_app, name="render")
 
 err = Console(stderr=True)
-PLAN_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm"}
+PLAN_SUFFIXES = readable_suffixes()  # every format the loaders read
 
 PlansDir = Annotated[
     Path | None,

@@ -576,3 +576,127 @@ def test_unclosed_clause_is_reported(index: int) -> None:
         assert plan is not None, f"one unclosed clause ({title}) lost the whole plan"
         named = [w for w in plan.warnings if title in w]
         assert named, f"task {action_seq}.{task_seq} ({title}): clause not closed, no warning names it; warnings: {plan.warnings}"
+
+
+# --- the newer readers: OFD, .doc, page images ----------------------------------------------------
+
+DOC_BOUND = 12.0  # seconds: a damaged .doc goes through LibreOffice (its CPU is another process's)
+
+
+@cache
+def built_ofd(index: int) -> bytes:
+    from tests.loaders.builders import make_ofd
+
+    return make_ofd(seed(index).raw.splitlines())
+
+
+@fuzz(30)
+@given(index=SEED_INDEXES, data=st.data())
+def test_damaged_ofd(index: int, data: st.DataObject) -> None:
+    parse(damage(built_ofd(index), data), "plan.ofd", "damaged .ofd")
+
+
+@fuzz(20)
+@given(index=SEED_INDEXES, data=st.data())
+def test_ofd_with_damaged_xml(index: int, data: st.DataObject) -> None:
+    """The zip is sound but a page's XML, or the document's, is damaged or hostile."""
+    source = zipfile.ZipFile(io.BytesIO(built_ofd(index)))
+    names = source.namelist()
+    victim = data.draw(st.sampled_from(names))
+    payload = source.read(victim)
+    how = data.draw(st.sampled_from(["cut", "entity", "garbage-numbers", "junk"]))
+    if how == "cut":
+        payload = payload[: data.draw(st.integers(0, len(payload)))]
+    elif how == "entity":  # an entity expansion ("billion laughs") must not be expanded
+        payload = (b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "xxxxxxxxxx"><!ENTITY y "&x;&x;&x;&x;&x;&x;&x;&x;">'
+                   b'<!ENTITY z "&y;&y;&y;&y;&y;&y;&y;&y;">]>') + payload.split(b"?>", 1)[-1].replace(b"ofd:TextCode X", b"ofd:TextCode Q")
+    elif how == "garbage-numbers":
+        payload = re.sub(rb'(Boundary|DeltaX|X|Y|Size)="[^"]*"', lambda m: m.group(1) + b'="g g 1e999 -x nan 5"', payload)
+    else:
+        payload = data.draw(st.binary(max_size=200))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in names:
+            z.writestr(name, payload if name == victim else source.read(name))
+    parse(out.getvalue(), "plan.ofd", f"damaged .ofd XML ({how})")
+
+
+def test_ofd_zip_bomb_is_refused_before_inflating() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        z.writestr("Doc_0/Document.xml", b"<a>" + b" " * (300 * 1024 * 1024) + b"</a>")  # 300 MB of blanks, ~300 kB zipped
+    with pytest.raises(PlanError, match="inflates|compressed"):
+        parse_bytes(out.getvalue(), "bomb.ofd")
+
+
+def test_ofd_with_too_many_pages_is_refused() -> None:
+    out = io.BytesIO()
+    pages = "".join(f'<ofd:Page ID="{i}" BaseLoc="Pages/Page_0/Content.xml"/>' for i in range(5000))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        z.writestr("Doc_0/Document.xml", f'<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages>{pages}</ofd:Pages></ofd:Document>')
+        z.writestr("Doc_0/Pages/Page_0/Content.xml", '<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"/>')
+    with pytest.raises(PlanError, match="5000 pages"):
+        parse_bytes(out.getvalue(), "long.ofd")
+
+
+@cache
+def built_doc(index: int) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    from tests.loaders.builders import make_doc
+
+    with tempfile.TemporaryDirectory() as folder:
+        return make_doc(seed(index).raw.splitlines(), Path(folder))
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
+@fuzz(4)
+@given(data=st.data())
+def test_damaged_doc(data: st.DataObject) -> None:
+    """A Word 97 file damaged anywhere: LibreOffice reads it or refuses it, never garbage text."""
+    parse(damage(built_doc(0), data), "plan.doc", "damaged .doc", bound=DOC_BOUND)
+
+
+@cache
+def small_page() -> bytes:
+    """A small page image with a few lines of a plan drawn on it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (320, 120), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (20, 50, 80):
+        draw.rectangle((20, y, 300, y + 12), fill=0)
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+IMAGE_SUFFIXES = [".png", ".jpg", ".tif"]
+IMAGE_MAGIC = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"II*\x00", b"MM\x00*"]
+
+
+@fuzz(40)
+@given(data=st.binary(max_size=2048), suffix=st.sampled_from(IMAGE_SUFFIXES), magic=st.sampled_from(IMAGE_MAGIC))
+def test_random_bytes_named_as_images_are_no_plan(data: bytes, suffix: str, magic: bytes) -> None:
+    assert parse(magic + data, f"scan{suffix}", "random image bytes") is None
+
+
+@fuzz(12)
+@given(data=st.data())
+def test_damaged_page_image_is_no_plan(data: st.DataObject) -> None:
+    """A page image damaged anywhere: refused, or read (by OCR) as no plan."""
+    assert parse(damage(small_page(), data), "scan.png", "damaged image", bound=4 * PARSE_BOUND) is None
+
+
+def test_image_claiming_billions_of_pixels_is_refused() -> None:
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + header
+    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(header)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    with pytest.raises(PlanError, match="pixels"):
+        parse_bytes(png + b"\x00" * 64, "huge.png")
