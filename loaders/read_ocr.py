@@ -84,7 +84,7 @@ def _recognise(jobs: list[PageJob], fmt: str, name: str) -> Decoded:
     if importlib.util.find_spec("rapidocr_onnxruntime") is None:  # found, not imported: workers load it
         raise ReadError(name, MISSING)
     try:
-        pages = _run_pages(jobs, name)
+        pages = run_pages(jobs, name)
     except PageUnreadable as exc:
         raise ReadError(name, f"not a readable scan: {exc}") from None
     decoded = _text(pages, fmt)
@@ -95,12 +95,16 @@ def _recognise(jobs: list[PageJob], fmt: str, name: str) -> Decoded:
 
 
 def workers_for(pages: int) -> int:
-    """One OCR process per core this process may use, at most one per page."""
+    """One OCR process per core this process may use (or ``PLANGRAPH_OCR_WORKERS``), at most one
+    per page."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    setting = os.environ.get("PLANGRAPH_OCR_WORKERS", "").strip()
+    if setting.isdigit() and int(setting) > 0:
+        cores = int(setting)
     return max(1, min(cores, pages))
 
 
-def _run_pages(jobs: list[PageJob], name: str) -> list[list[OcrLine]]:
+def run_pages(jobs: list[PageJob], name: str) -> list[list[OcrLine]]:
     """Every page's lines, pages spread over worker processes, a progress bar on stderr."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -205,3 +205,50 @@ def test_a_list_of_phrases_is_no_agency_but_a_warning() -> None:
     assert [(n.role, n.name) for n in clause.names] == [("lead", "县农业农村局"), ("lead", "县科协")]
     assert any("不同形式的农民培训教育指导活动" in w for w in clause.warnings)
     assert any("举办农民技能大赛" in w for w in clause.warnings)
+
+
+def _agency_names(plan: Plan) -> set[str]:
+    return {spelling for agency in plan.agencies for spelling in agency.spellings}
+
+
+def test_every_agency_of_seeds_copies_and_synthetic_plans_passes_the_name_rule(originals: dict[Path, Plan]) -> None:
+    """No agency read from a seed, from its OFD and wrapped-text copies, or from a synthetic plan
+    fails the organisation-name rule (graph/data/agency_names.yaml)."""
+    from plangraph.loaders.agency_names import looks_like_agency
+    from plangraph.synth import generate
+
+    plans: list[tuple[str, Plan]] = [(p.name, plan) for p, plan in originals.items()]
+    for seed in SEED_PATHS:
+        plans.append((f"{seed.name} (ofd)", parse_bytes(make_ofd(_lines(seed)), "plan.ofd")))
+        plans.append((f"{seed.name} (wrapped)", parse_bytes(make_wrapped_text(_lines(seed)).encode(), "plan.txt")))
+    for name, text, _ in generate(60, 18):
+        plans.append((name, parse_bytes(text.encode("utf-8"), name)))
+    failing = sorted({(where, n) for where, plan in plans for n in _agency_names(plan) if not looks_like_agency(n)})
+    assert not failing, failing
+    assert sum(len(_agency_names(plan)) for _, plan in plans) > 1000
+
+
+def test_parse_json_carries_the_format_of_each_file(tmp_path: Path) -> None:
+    """``plangraph parse --json`` as a user runs it: each file's source.format says how it was
+    read; a folder load picks up every readable suffix (the .ofd here)."""
+    import json
+    import subprocess
+    import sys
+
+    seed = SEED_PATHS[1]
+    files = {
+        "plan.ofd": make_ofd(_lines(seed)),
+        "plan.txt": make_wrapped_text(_lines(seed)).encode("utf-8"),
+        "table.html": make_html_with_table(_lines(TABLE_SEED)[:3], _table_from_oracle("000")).encode("utf-8"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    paths = [tmp_path / name for name in files]
+    result = subprocess.run([sys.executable, "-m", "plangraph", "parse", *map(str, paths), "--json"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    formats = {p["source"]["file"]: p["source"]["format"] for p in json.loads(result.stdout)}
+    assert formats == {"plan.ofd": "ofd", "plan.txt": "txt", "table.html": "html"}
+    from plangraph.loaders import plan_files
+
+    assert plan_files(tmp_path) == sorted(paths)
