@@ -94,7 +94,7 @@ READERS: dict[str, Reader] = {
     "pdf": read_pdf,
     "html": read_html,
     "ofd": read_ofd,
-    "image": lambda data, name: read_images([(data, name)]),
+    "image": lambda data, name: read_images([(data, name)]),  # one file: its frames are the pages
 }
 
 

@@ -18,11 +18,15 @@ import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
+from typing import TYPE_CHECKING
 
 from plangraph.loaders.decoded import Decoded, Region
-from plangraph.loaders.document_limits import MAX_OCR_PIXELS, check_pages, check_pixels
+from plangraph.loaders.document_limits import MAX_OCR_PIXELS, MAX_PAGES, check_pages, check_pixels
 from plangraph.loaders.errors import ReadError
 from plangraph.loaders.page_lines import PlacedLine, group_lines, marked_lines, page_number_lines
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 RENDER_DPI = 150  # a scan's pages are drawn at this resolution (12-point text is 25 pixels high)
 LOW_CONFIDENCE = 0.9  # a line recognised with less confidence than this is reported
@@ -66,12 +70,17 @@ def read_images(files: Sequence[tuple[bytes, str]]) -> Decoded:
 
 def _frame_count(data: bytes, name: str) -> int:
     """How many pages an image file holds; refused when it is no image or claims too many pixels."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as image:  # reads the header only
             check_pixels(image.width, image.height, name)
-            return getattr(image, "n_frames", 1)
+            frames = 0
+            for _ in ImageSequence.Iterator(image):  # a TIFF's pages: headers read, pixels not
+                frames += 1
+                if frames > MAX_PAGES:
+                    break
+            return frames
     except ReadError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
@@ -122,8 +131,8 @@ def run_pages(jobs: list[PageJob], name: str) -> list[list[OcrLine]]:
             return [_step(lines, progress, bar) for lines in pool.map(ocr_page, jobs)]
 
 
-def _step(lines: list[OcrLine], progress: object, bar: object) -> list[OcrLine]:
-    progress.advance(bar)  # type: ignore[attr-defined]
+def _step(lines: list[OcrLine], progress: Progress, bar: TaskID) -> list[OcrLine]:
+    progress.advance(bar)
     return lines
 
 

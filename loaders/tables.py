@@ -25,6 +25,7 @@ from .table_columns import columns, task_table_header
 
 ACTION_NUMBER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)\s*")
 TITLE_END = re.compile(r"[。；;]")
+CELL_ROLES: tuple[Role, Role] = ("lead", "support")  # what a lead and a support column say
 TITLE_KEY = re.compile(r"[\s，,。；;：:、“”\"（）()]")
 
 
@@ -106,10 +107,10 @@ def _table_rows(table: Table, cells: _Cells, warnings: list[str]) -> list[TaskRo
         if task is None:
             continue
         clauses = []
-        for role in ("lead", "support"):
+        for role in CELL_ROLES:
             if role in column and column[role] < len(row):
                 par = cells.find(row[column[role]])
-                clause = _cell_clause(par, role, task, warnings) if par is not None else None  # type: ignore[arg-type]
+                clause = _cell_clause(par, role, task, warnings) if par is not None else None
                 if clause is not None:
                     clauses.append(clause)
         rows.append(TaskRow(action, task, clauses))
