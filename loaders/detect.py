@@ -110,6 +110,8 @@ def detect_format(data: bytes, name: str) -> str:
         return sniffed
     if data.startswith(OLE_MAGIC):  # a compound file: .wps when so named, else Word 97
         return "wps" if suffix_format == "wps" else "doc"
+    if suffix_format in ("doc", "wps") and sniffed == "html":  # Word's "web page" saved as .doc
+        return "html"
     fmt = suffix_format
     if fmt is not None:
         return fmt
