@@ -77,7 +77,7 @@ def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     paragraphs = join_paragraphs(split_lines(source.text), warnings)
     rows = task_rows(source, warnings) if source.tables else []
     actions = find_actions(body_before_appendix(paragraphs) if rows else paragraphs, warnings)
-    if rows and not actions:  # the plan is its task table
+    if rows and not any(a.tasks for a in actions):  # the plan is its task table
         actions = actions_from_rows(rows)
     elif rows:
         join_rows(actions, rows, warnings)

@@ -258,16 +258,17 @@ def _table_rows(table: TaskTable) -> list[tuple[str, ...]]:
     return rows
 
 
-def make_docx_with_table(lines: list[str], table: TaskTable, appendix_title: str = "重点任务分工表") -> bytes:
+def make_docx_with_table(lines: list[str], table: TaskTable, appendix_title: str = "重点任务分工表", marker: str | None = "附件") -> bytes:
     """A Word file of the lines followed by an appendix holding the task table (action rows merged
-    across all columns, as offices draw them)."""
+    across all columns, as offices draw them); `marker` None: the table follows the text directly."""
     import docx
 
     document = docx.Document()
     for line in lines:
         if line.strip():
             document.add_paragraph(line.strip())
-    document.add_paragraph("附件")
+    if marker:
+        document.add_paragraph(marker)
     document.add_paragraph(appendix_title)
     rows = _table_rows(table)
     grid = document.add_table(rows=len(rows), cols=len(TASK_TABLE_HEADER))
@@ -283,9 +284,9 @@ def make_docx_with_table(lines: list[str], table: TaskTable, appendix_title: str
     return buf.getvalue()
 
 
-def make_html_with_table(lines: list[str], table: TaskTable, appendix_title: str = "重点任务分工表") -> str:
+def make_html_with_table(lines: list[str], table: TaskTable, appendix_title: str = "重点任务分工表", marker: str | None = "附件") -> str:
     """A web page of the lines followed by an appendix holding the task table (action rows as one
-    cell spanning the columns)."""
+    cell spanning the columns); `marker` None: the table follows the text directly."""
     body = "\n".join(f'<p style="text-indent:2em">{html.escape(line.strip())}</p>' for line in lines if line.strip())
     cells = []
     for row in _table_rows(table):
@@ -296,6 +297,6 @@ def make_html_with_table(lines: list[str], table: TaskTable, appendix_title: str
             cells.append("<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in row) + "</tr>")
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><title>实施方案</title></head><body>'
-        f'<div class="article">{body}\n<p>附件</p><p>{html.escape(appendix_title)}</p>'
+        f'<div class="article">{body}\n{f"<p>{marker}</p>" if marker else ""}<p>{html.escape(appendix_title)}</p>'
         f'<table border="1">{"".join(cells)}</table></div></body></html>'
     )

@@ -187,9 +187,9 @@ def test_plan_that_is_only_a_task_table(kind: str) -> None:
     opening = [line for line in lines[:6] if line.strip()][:2]
     table = _table_from_oracle("000")
     if kind == "docx":
-        plan = parse_bytes(make_docx_with_table(opening, table, "“十四五”全民科学素质行动重点任务分工"), "plan.docx")
+        plan = parse_bytes(make_docx_with_table(opening, table, "“十四五”全民科学素质行动重点任务分工", marker=None), "plan.docx")
     else:
-        plan = parse_bytes(make_html_with_table(opening, table, "重点任务分工").encode("utf-8"), "plan.html")
+        plan = parse_bytes(make_html_with_table(opening, table, "重点任务分工", marker=None).encode("utf-8"), "plan.html")
     assert plan.jurisdiction.name == EXPECTED["000"].name
     assert _plan_facts(plan) == _oracle_facts("000")
 
