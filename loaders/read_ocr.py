@@ -118,7 +118,8 @@ def run_pages(jobs: list[PageJob], name: str) -> list[list[OcrLine]]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    workers = workers_for(len(jobs))
+    # a daemonic process (the API parses an upload in a pool worker) may start no processes
+    workers = 1 if multiprocessing.current_process().daemon else workers_for(len(jobs))
     columns = (TextColumn(f"OCR {os.path.basename(name)}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         bar = progress.add_task("ocr", total=len(jobs))
