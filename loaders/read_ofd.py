@@ -15,6 +15,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from lxml import etree
@@ -42,7 +43,7 @@ def read_ofd(data: bytes, name: str) -> Decoded:
             return _text(_page_lines(archive, path) for path in pages)
     except ReadError:
         raise
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError, EOFError, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, KeyError, ValueError, OverflowError, EOFError, OSError, NotImplementedError) as exc:
         raise ReadError(name, f"not a valid .ofd: {type(exc).__name__}: {exc}") from None
 
 
@@ -92,7 +93,8 @@ def _advances(delta: str | None, count: int, size: float) -> list[float]:
     i = 0
     while i < len(tokens):
         if tokens[i] == "g" and i + 2 < len(tokens):
-            values.extend([float(tokens[i + 2])] * int(float(tokens[i + 1])))
+            times = min(max(int(float(tokens[i + 1])), 0), count)  # never more than the glyphs
+            values.extend([float(tokens[i + 2])] * times)
             i += 3
         else:
             values.append(float(tokens[i]))

@@ -699,8 +699,20 @@ def test_image_claiming_billions_of_pixels_is_refused() -> None:
     import struct
     import zlib
 
-    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
-    chunk = b"IHDR" + header
-    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(header)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 10_000, 8_000, 8, 0, 0, 0, 0)  # 80 Mpx: under Pillow's own bound
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(1000))) + chunk(b"IEND", b"")
     with pytest.raises(PlanError, match="pixels"):
-        parse_bytes(png + b"\x00" * 64, "huge.png")
+        parse_bytes(png, "huge.png")
+
+
+def test_ofd_with_a_broken_deflate_stream_is_refused() -> None:
+    """A member whose compressed bytes are damaged (zlib's "invalid block type") is a ReadError."""
+    data = bytearray(built_ofd(0))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    member = archive.getinfo("Doc_0/Pages/Page_0/Content.xml")
+    start = member.header_offset + 30 + len(member.filename.encode()) + len(member.extra)
+    data[start : start + 8] = b"\xff" * 8  # the first deflate block's header and more
+    assert parse(bytes(data), "plan.ofd", "damaged .ofd") is None
