@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from plangraph.graph.model import Role
 
+from .agency_names import looks_like_agencies
+
 OPENERS = {"（": "）", "〔": "〕", "(": ")", "[": "]"}
 CLOSERS = frozenset(OPENERS.values())
 OPENER_OF = {v: k for k, v in OPENERS.items()}
@@ -102,17 +104,26 @@ def unclosed_clause(text: str) -> int | None:
     return None
 
 
-def parse_clause(inner: str, offset: int, whole: tuple[int, int] | None = None) -> Clause:
-    """Read the text inside a clause's brackets (or a run of clause lines) starting at ``offset``."""
+def parse_clause(inner: str, offset: int, whole: tuple[int, int] | None = None, check_names: bool = True) -> Clause:
+    """Read the text inside a clause's brackets (or a run of clause lines) starting at ``offset``.
+
+    A list whose names mostly do not look like organisations (``agency_names``) is task text
+    that ran into the clause: its names are left out and the clause warns, quoting it.
+    ``check_names`` is off for lists of people's posts (a leading group's members).
+    """
     start, end = whole or (offset, offset + len(inner))
     clause = Clause(start=start, end=end, text="")
     segments = _segments(inner)
     if len(segments) == 1 and LABEL.match(segments[0][0]) and segments[0][0].startswith("牵头"):
         clause.action_lead = True
     read = [_read_segment(seg) for seg, _ in segments]
-    roles = _assign_roles([mark for mark, _ in read], clause)
+    kept = [not check_names or looks_like_agencies([n for n, _ in names]) for _, names in read]
+    roles = _assign_roles([mark for mark, _ in read], clause, kept)
     seen: dict[Role, set[str]] = {}  # a name repeated in a role ("县工信局、县工信局") counts once
-    for (_, segment_pos), (_, names), role in zip(segments, read, roles):
+    for (segment, segment_pos), (_, names), role, keep in zip(segments, read, roles, kept):
+        if not keep:
+            clause.warnings.append(f"not read as agencies (its names do not look like organisations): {segment.strip()!r}")
+            continue
         seen_in_role = seen.setdefault(role, set())
         for name, pos in names:
             if name in seen_in_role:
@@ -192,12 +203,12 @@ def _end_mark(item: str) -> tuple[int, str] | None:
     return None
 
 
-def _assign_roles(marks: list[str | None], clause: Clause) -> list[Role]:
+def _assign_roles(marks: list[str | None], clause: Clause, kept: list[bool]) -> list[Role]:
     explicit = {"lead", "support"}
     if any(m in explicit for m in marks):
         roles: list[Role] = []
         seen_lead = False
-        for mark in marks:
+        for mark, keep in zip(marks, kept):
             if mark == "lead":
                 roles.append("lead")
                 seen_lead = True
@@ -205,13 +216,18 @@ def _assign_roles(marks: list[str | None], clause: Clause) -> list[Role]:
                 roles.append("support")
             else:  # a bare list beside explicit ones: after a lead it is support, before it lead
                 role: Role = "support" if seen_lead else "lead"
-                if mark is None:
+                if mark is None and keep:
                     clause.warnings.append(f"unmarked list in clause read as {role}")
                 roles.append(role)
         return roles
     if len(marks) >= 2:  # 〔A、B，C、D按职责分工负责〕: the "，" splits leads from supporters
         return ["lead"] + ["support"] * (len(marks) - 1)
     return ["responsible"] * len(marks)
+
+
+def list_names(body: str) -> list[tuple[str, int]]:
+    """The names of a "、"/"，"-separated list (a task table's cell) with their positions."""
+    return _names(body)
 
 
 def _names(body: str) -> list[tuple[str, int]]:

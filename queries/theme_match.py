@@ -216,9 +216,11 @@ def _hashed_grams(texts: Sequence[str], sizes: Sequence[int], bits: int) -> spar
 def _hashed_chunk(texts: Sequence[str], sizes: Sequence[int], bits: int) -> sparse.csr_matrix:
     """Positions come in text order, so each n-gram size gives its rows directly (no coordinate
     sort); the two sizes are then added and each row's duplicates summed."""
-    codes, doc = _content_codes(texts)
     shape = (len(texts), 1 << bits)
     matrix = sparse.csr_matrix(shape, dtype=np.float32)
+    if not texts:  # an empty store: no tasks to theme
+        return matrix
+    codes, doc = _content_codes(texts)
     for n in sizes:
         if len(codes) < n:
             continue

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything plangraph needs on a fresh machine (Python 3.11, pip; Debian; npm):
-# Graphviz and Noto CJK fonts (static figures); a virtualenv with the project and its pinned
+# Graphviz and Noto CJK fonts (static figures), LibreOffice (.doc/.wps); a virtualenv with the project and its pinned
 # dependencies; with --test also the test tools
 # (Debian's chromium for the map tests, wrk for the benchmark's HTTP load, the Node packages of
 # the Cypher linter).
@@ -31,9 +31,11 @@ retry() {
 
 if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
 apt_updated=
-# apt_install PKG...: install the Debian packages that are missing (dpkg's lock waited for).
+# apt_install [--lean] PKG...: install the Debian packages that are missing (dpkg's lock waited
+# for); --lean leaves out what they only recommend.
 apt_install() {
-  local missing=()
+  local missing=() extra=()
+  if [ "${1:-}" = "--lean" ]; then extra=(--no-install-recommends); shift; fi
   for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
@@ -44,7 +46,7 @@ apt_install() {
     apt_updated=1
   fi
   say "installing Debian packages: ${missing[*]}"
-  retry 5 env DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=120 install -y -q "${missing[@]}" >/dev/null
+  retry 5 env DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=120 install -y -q "${extra[@]}" "${missing[@]}" >/dev/null
 }
 
 pip_install() {
@@ -54,6 +56,8 @@ pip_install() {
 # Graphviz draws the static figures (render --format svg|png|pdf, /maps/…?format=), with the
 # Noto CJK fonts for Chinese labels.
 apt_install graphviz fonts-noto-cjk
+# LibreOffice (headless, no GUI) reads .doc and .wps plans (loaders/read_office.py).
+apt_install --lean libreoffice-writer-nogui
 
 if [ ! -x .venv/bin/python ]; then
   say "creating the virtualenv .venv"

@@ -43,6 +43,8 @@ from plangraph.graph.errors import StoreError
 from plangraph.graph.rows import LoadResult
 from plangraph.graph.settings import StoreKind
 from plangraph.graph.store import GraphStore, open_store
+from plangraph.loaders.detect import readable_suffixes
+from plangraph.loaders.plan_files import plan_files
 
 #: Below this many files, parsing in-process beats starting worker processes.
 PARALLEL_FROM = 8
@@ -82,17 +84,18 @@ def collect_files(paths: Iterable[Path]) -> Collected:
     """Files named (read whatever their suffix: the loader sniffs), and files found in folders
     (recursively, sorted): those the loaders read, the others named as skipped with the reason.
     Hidden files and folders (.git) are passed over and counted. Missing paths fail."""
-    from plangraph.loaders import readable_suffixes
-
     readable = readable_suffixes()
     found = Collected()
     for path in paths:
         if path.is_dir():
+            plans = [p for p in plan_files(path) if not _hidden(p, path)]  # a folder of page images is one plan
+            found.files.extend(plans)
+            taken = set(plans)
             for p in sorted(p for p in path.rglob("*") if p.is_file()):
                 if _hidden(p, path):
                     found.hidden += 1
-                elif p.suffix.lower() in readable:
-                    found.files.append(p)
+                elif p in taken or p.parent in taken:  # a plan, or a page of a plan's page folder
+                    continue
                 else:
                     found.skipped.append((p, f"unsupported format ({p.suffix or 'no suffix'}; "
                                              f"readable: {' '.join(sorted(readable))})"))

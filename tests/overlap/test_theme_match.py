@@ -103,3 +103,11 @@ def test_shared_phrases_are_stretches_both_texts_contain() -> None:
     phrases = shared_phrases(a, b)
     assert phrases[0] == "推广科技小院"
     assert all(p in a and p in b for p in phrases)
+
+
+def test_no_tasks_give_no_themes_and_a_plan_added_later_gets_its_own() -> None:
+    """An empty store (a server started before its first upload) has themes too: none."""
+    built = cluster([], theme_settings())
+    assert built.tasks == [] and built.themes == []
+    match = match_plans([], [TaskText(id="b:t1.1", plan="b", action_key="youth", title="实施科学家精神进校园行动")])
+    assert match.pairs == [] and match.only_b == ["b:t1.1"]
