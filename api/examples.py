@@ -13,6 +13,15 @@ TASK_ITEM = {
     "action": ACTION, "role": "lead", "agency": AGENCY,
     "clause": "（牵头单位：县教委、县科协，责任单位：县科技局、县财政局、团县委、各乡镇（街道））", "span": [1705, 1708],
 }
+#: An action 县科协 leads as a whole (万年县's 〔牵头部门：县科协〕): beside the task items of ?role=lead.
+ACTION_LEAD_ITEM = {
+    "id": "万年县:a10", "seq": 10, "key": "exchange", "title": "科学素质交流合作工程", "jurisdiction": "万年县",
+    "plan": "plan:万年县", "span": [10740, 10743],
+    "agency": {"id": "万年县:县科协", "name": "县科协", "canonical": "县科协", "jurisdiction": "万年县",
+               "is_group": False, "kinds": ["science_association"]},
+    "tasks": [{"id": "万年县:t10.1", "seq": 1, "title": "加强对外合作交流"},
+              {"id": "万年县:t10.2", "seq": 2, "title": "促进科技人文交流"}],
+}
 NOT_FOUND = {"detail": "no agency named '县科协会'", "kind": "agency", "name": "县科协会", "suggestions": ["县科协", "市科协"]}
 
 
@@ -39,6 +48,19 @@ class Problem(BaseModel):
 
     detail: str | list[dict[str, Any]]
 
+
+class StoreProblem(BaseModel):
+    """The body of a 503: the store (not the request) stopped the answer: missing, damaged, not writable."""
+
+    detail: str
+    kind: str = "store"
+
+
+#: Every route may answer 503 when its store fails (``graph/errors.py``); documented once, app-wide.
+STORE_UNAVAILABLE: dict[int | str, dict[str, Any]] = {503: {
+    "description": "The store failed (missing, damaged or not writable); the detail names it", "model": StoreProblem,
+    "content": {"application/json": {"example": {
+        "detail": "/srv/plangraph-data/graph.bin: damaged graph file (pickle data was truncated)", "kind": "store"}}}}}
 
 #: The 404 of the routes that look names up (the schema, so clients and fuzzers can check it).
 NOT_FOUND_RESPONSE: dict[str, Any] = {"description": "Not found, with the closest names", "model": NotFoundBody,

@@ -52,6 +52,7 @@ class ActionTable:
     updated: str
     number: re.Pattern[str]
     ordered: tuple[ActionKind, ...]
+    mixed_part_words: tuple[str, ...] = ()
 
 
 def _build(raw: dict[str, Any]) -> ActionTable:
@@ -69,6 +70,7 @@ def _build(raw: dict[str, Any]) -> ActionTable:
         updated=str(raw["updated"]),
         number=re.compile(raw["number_pattern"]),
         ordered=tuple(by_key[k] for k in priority),
+        mixed_part_words=tuple(raw.get("mixed_part_words", ())),
     )
 
 
@@ -82,6 +84,16 @@ def _data() -> ActionTable:
 def actions_table() -> list[ActionKind]:
     """Every action key in priority order."""
     return list(_data().ordered)
+
+
+def population_keys() -> frozenset[str]:
+    """The keys of actions for a population group (category ``population``): the 提升行动 kind."""
+    return frozenset(a.key for a in _data().ordered if a.category == "population")
+
+
+def mixed_part_words() -> tuple[str, ...]:
+    """Words of a part heading that holds actions of both kinds ("三、重点任务" in 2016-2020 plans)."""
+    return _data().mixed_part_words
 
 
 def action_title(heading: str) -> str:

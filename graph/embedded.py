@@ -219,6 +219,11 @@ class EmbeddedStore:
 
     # --- connections ------------------------------------------------------------------------
 
+    def make(self) -> None:
+        """Make the store file now, empty, if there is none: for a server that takes uploads, whose
+        questions before the first upload answer an empty store rather than "no store here"."""
+        self._ensure(create=True)
+
     def _ensure(self, create: bool) -> None:
         """Open the file as a store: checked before SQLite touches it (a missing file is made only
         for a write: a read never leaves an empty store behind), then the schema made or checked."""

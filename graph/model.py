@@ -116,6 +116,8 @@ class Source(BaseModel):
     file: str
     sha256: str
     format: str | None = None
+    # OCR'd plans only: the share of characters in lines the recogniser was unsure of
+    low_confidence_share: float | None = None
 
 
 class Plan(BaseModel):

@@ -58,6 +58,8 @@ class JurisdictionRow(_Row):
     level: str = "unknown"
     province: str | None = None
     parent_city: str | None = None
+    division: str | None = Field(None, description="The official type of the unit: 县, 县级市, 旗, 市辖区, 地级市, 省 …")
+    code: str | None = Field(None, description="The 6-digit GB/T 2260 division code, when the gazetteer knows the place")
     plan_id: str
     period: str | None = None
     literacy_target_percent: float | None = None
@@ -74,7 +76,7 @@ class JurisdictionRow(_Row):
     def from_props(cls, j: Mapping[str, Any], p: Mapping[str, Any]) -> JurisdictionRow:
         return cls(
             name=j["name"], level=j.get("level") or "unknown", province=j.get("province"),
-            parent_city=j.get("parent_city"), plan_id=p["id"], period=p.get("period"),
+            parent_city=j.get("parent_city"), division=j.get("division"), code=j.get("code"), plan_id=p["id"], period=p.get("period"),
             literacy_target_percent=p.get("literacy_target_percent"),
             source_file=p.get("source_file"), source_sha256=p.get("source_sha256"),
             actions=p.get("n_actions", 0), tasks=p.get("n_tasks", 0),

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from .build import PlanRecords
+from .errors import StoreError, StoreFileError, StoreMissingError
 from .model import Plan, Role
 from .rows import (
     ActionLeadRow,
@@ -40,7 +41,7 @@ from .settings import Neo4jSettings, StoreKind, StoreSettings
 
 __all__ = [
     "CheckReport", "CountsWrites", "DamagedPlan", "GraphStore", "KeepsDerived", "KeptSource",
-    "PagesAssignments", "Stats", "Verifiable", "open_store",
+    "PagesAssignments", "Stats", "Verifiable", "check_store_file", "open_store",
 ]
 
 #: ``{"nodes": {label: count}, "edges": {TYPE: count}}``
@@ -233,26 +234,48 @@ class Verifiable(Protocol):
 
 
 def open_store(
-    kind: StoreKind | None = None, db: Path | str | None = None, create: bool = True, **neo4j: Any
+    kind: StoreKind | None = None, db: Path | str | None = None, *, create: bool = True, **neo4j: Any
 ) -> GraphStore:
     """The store the settings (or the arguments) name: embedded at ``db``, or Neo4j.
 
-    ``neo4j`` keyword arguments override ``Neo4jSettings`` fields (uri, user, password, database).
-    The embedded file is made by the first write only: a read of a store that does not exist
-    raises ``StoreMissingError`` and leaves nothing behind (at once, with ``create=False``: what a
-    command that only reads passes).
+    ``create=False`` is for readers: an embedded store that does not exist raises
+    ``StoreMissingError`` (a wrong directory or ``--db`` would otherwise answer as an empty graph)
+    instead of starting an empty one. ``neo4j`` keyword arguments override ``Neo4jSettings``
+    fields (uri, user, password, database).
     """
     settings = StoreSettings()
     kind = kind or settings.plangraph_store
     if kind == "embedded":
         from .embedded import EmbeddedStore
 
-        store = EmbeddedStore(settings.db_path(db), create=create)
-        if not create:
-            store.generation  # a missing or foreign file is reported here, not by the first question
-        return store
+        path = settings.db_path(db)
+        check_store_file(path, must_exist=not create)
+        try:
+            store = EmbeddedStore(path, create=create)
+            if not create:
+                store.generation  # a foreign or damaged file is reported here, not by the first question
+            return store
+        except OSError as exc:  # unreadable (permissions, an I/O error): the user's to fix, not a bug
+            raise StoreError(f"{path}: cannot open the store: {exc.strerror or exc}") from exc
     if kind == "neo4j":
+        from neo4j.exceptions import DriverError, Neo4jError
+
         from .neo4j import Neo4jStore
 
-        return Neo4jStore.connect(Neo4jSettings(**neo4j))
+        try:
+            return Neo4jStore.connect(Neo4jSettings(**neo4j))
+        except (DriverError, Neo4jError) as exc:  # unreachable, refused credentials: the user's to fix
+            # the driver's message names the address, never the password
+            raise StoreError(f"cannot open the neo4j store: {' '.join(str(exc).split())}") from exc
     raise ValueError(f"unknown store {kind!r}: use 'embedded' or 'neo4j'")
+
+
+def check_store_file(path: Path, must_exist: bool) -> None:
+    """Raise the ``StoreError`` a user can act on for an embedded store path that cannot be one: a
+    folder, or (``must_exist``) nothing at all."""
+    if path.is_dir():
+        raise StoreFileError(f"{path}: is a folder, not a store file (name the file, e.g. {path / 'graph.bin'})")
+    if must_exist and not path.exists():
+        raise StoreMissingError(
+            f"{path}: no plangraph store here (load plans first with `plangraph load PLANS --db {path}`, "
+            "or name the store with --db or PLANGRAPH_DB)")

@@ -1,4 +1,4 @@
-"""Loaders: plan files (.txt .docx .pdf .html) -> ``plangraph.graph.model.Plan``.
+"""Loaders: plan files (.txt .docx .doc .wps .pdf .ofd .html, scans) -> ``plangraph.graph.model.Plan``.
 
 Example:
     >>> from plangraph.loaders import parse_file          # doctest: +SKIP
@@ -7,7 +7,9 @@ Example:
     '丰都县'
 """
 
+from .detect import readable_suffixes
 from .errors import PlanError, ReadError
-from .plan import parse_bytes, parse_file, parse_source
+from .plan import parse_bytes, parse_file, parse_pages, parse_source
+from .plan_files import plan_files
 
-__all__ = ["PlanError", "ReadError", "parse_bytes", "parse_file", "parse_source"]
+__all__ = ["PlanError", "ReadError", "parse_bytes", "parse_file", "parse_pages", "parse_source", "plan_files", "readable_suffixes"]

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from plangraph.graph.model import Role
 
+from .agency_names import looks_like_agencies
+
 OPENERS = {"（": "）", "〔": "〕", "(": ")", "[": "]"}
 CLOSERS = frozenset(OPENERS.values())
 OPENER_OF = {v: k for k, v in OPENERS.items()}
@@ -30,13 +32,14 @@ NAME_SEPARATOR = re.compile(r"[、,，]")
 FILLER = re.compile(r"^(?:由|和|及|以及)")
 ROLE_WORDS = re.compile(r"牵头|配合|负责|职责分工|责任单位|责任部门|协办|参与单位")
 # The words that open a labelled list ("牵头单位：", "配合部门："); also how a clause line starts.
+# "分工：" opens a line of 2016-2020 plans whose roles its end marks say ("分工：由A牵头，B等单位参加。").
 LABEL_WORDS = "牵头|配合|责任|协办|参与|协助"
-LABEL = re.compile(rf"^({LABEL_WORDS})(单位|部门)\s*：\s*")
+LABEL = re.compile(rf"^(?:({LABEL_WORDS})(单位|部门)|分工)\s*：\s*")
 LABEL_ROLE: dict[str, Role] = {"牵头": "lead", "配合": "support", "责任": "support", "协办": "support", "参与": "support", "协助": "support"}
 # Marks at the end of a segment, longest first; what they say about the names before them.
 END_MARKS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?:等[^、，；]{0,4}?)?(?:共同)?牵头(?:负责)?$"), "lead"),
-    (re.compile(r"(?:等[^、，；]{0,4}?)?(?:协同)?(?:配合|参与|协助|协办)$"), "support"),
+    (re.compile(r"(?:等[^、，；]{0,4}?)?(?:协同)?(?:配合|参与|协助|协办|参加)$"), "support"),
     (re.compile(r"(?:等[^、，；]{0,4}?)?(?:按照?职责分工|按职责|分工)?(?:共同)?负责$"), "duty"),
     (re.compile(r"(?:等[^、，；]{0,4}?)?按照?职责分工$"), "duty"),
 ]
@@ -101,17 +104,26 @@ def unclosed_clause(text: str) -> int | None:
     return None
 
 
-def parse_clause(inner: str, offset: int, whole: tuple[int, int] | None = None) -> Clause:
-    """Read the text inside a clause's brackets (or a run of clause lines) starting at ``offset``."""
+def parse_clause(inner: str, offset: int, whole: tuple[int, int] | None = None, check_names: bool = True) -> Clause:
+    """Read the text inside a clause's brackets (or a run of clause lines) starting at ``offset``.
+
+    A list whose names mostly do not look like organisations (``agency_names``) is task text
+    that ran into the clause: its names are left out and the clause warns, quoting it.
+    ``check_names`` is off for lists of people's posts (a leading group's members).
+    """
     start, end = whole or (offset, offset + len(inner))
     clause = Clause(start=start, end=end, text="")
     segments = _segments(inner)
     if len(segments) == 1 and LABEL.match(segments[0][0]) and segments[0][0].startswith("牵头"):
         clause.action_lead = True
     read = [_read_segment(seg) for seg, _ in segments]
-    roles = _assign_roles([mark for mark, _ in read], clause)
+    kept = [not check_names or looks_like_agencies([n for n, _ in names]) for _, names in read]
+    roles = _assign_roles([mark for mark, _ in read], clause, kept)
     seen: dict[Role, set[str]] = {}  # a name repeated in a role ("县工信局、县工信局") counts once
-    for (_, segment_pos), (_, names), role in zip(segments, read, roles):
+    for (segment, segment_pos), (_, names), role, keep in zip(segments, read, roles, kept):
+        if not keep:
+            clause.warnings.append(f"not read as agencies (its names do not look like organisations): {segment.strip()!r}")
+            continue
         seen_in_role = seen.setdefault(role, set())
         for name, pos in names:
             if name in seen_in_role:
@@ -170,13 +182,15 @@ def _read_segment(segment: str) -> tuple[str | None, tuple[tuple[str, int], ...]
 def _mark(segment: str) -> tuple[int, int, str | None]:
     """Where a segment's list of names starts and ends, and the label role or end mark around it."""
     label = LABEL.match(segment)
-    if label:
+    if label and label.group(1):
         return label.end(), len(segment), LABEL_ROLE[label.group(1)]
-    last_item = segment.rfind("、") + 1  # no mark holds a "、": it stands in the list's last item
-    end_mark = _end_mark(segment[last_item:])
+    begin = label.end() if label else 0  # after "分工：" the end marks say the role
+    end = len(segment.rstrip("。"))  # a 分工 line is a sentence: its last list ends in "。"
+    last_item = max(begin, segment.rfind("、", begin, end) + 1)  # no mark holds a "、": it stands in the list's last item
+    end_mark = _end_mark(segment[last_item:end])
     if end_mark is None:
-        return 0, len(segment), None
-    return 0, last_item + end_mark[0], end_mark[1]
+        return begin, end, None
+    return begin, last_item + end_mark[0], end_mark[1]
 
 
 @lru_cache(maxsize=1 << 14)  # pure; last items ("县人社局等单位配合") recur far more than whole lists
@@ -189,12 +203,12 @@ def _end_mark(item: str) -> tuple[int, str] | None:
     return None
 
 
-def _assign_roles(marks: list[str | None], clause: Clause) -> list[Role]:
+def _assign_roles(marks: list[str | None], clause: Clause, kept: list[bool]) -> list[Role]:
     explicit = {"lead", "support"}
     if any(m in explicit for m in marks):
         roles: list[Role] = []
         seen_lead = False
-        for mark in marks:
+        for mark, keep in zip(marks, kept):
             if mark == "lead":
                 roles.append("lead")
                 seen_lead = True
@@ -202,13 +216,18 @@ def _assign_roles(marks: list[str | None], clause: Clause) -> list[Role]:
                 roles.append("support")
             else:  # a bare list beside explicit ones: after a lead it is support, before it lead
                 role: Role = "support" if seen_lead else "lead"
-                if mark is None:
+                if mark is None and keep:
                     clause.warnings.append(f"unmarked list in clause read as {role}")
                 roles.append(role)
         return roles
     if len(marks) >= 2:  # 〔A、B，C、D按职责分工负责〕: the "，" splits leads from supporters
         return ["lead"] + ["support"] * (len(marks) - 1)
     return ["responsible"] * len(marks)
+
+
+def list_names(body: str) -> list[tuple[str, int]]:
+    """The names of a "、"/"，"-separated list (a task table's cell) with their positions."""
+    return _names(body)
 
 
 def _names(body: str) -> list[tuple[str, int]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from plangraph.graph.actions import action_key as _action_key
+from plangraph.graph.actions import mixed_part_words, population_keys
 
 from .clauses import LABEL, Clause, find_trailing_clause, parse_clause, unclosed_clause
 from .paragraphs import Paragraph
@@ -34,9 +35,9 @@ NOT_ACTION = re.compile(r"进度安排|时间安排|实施步骤|保障|组织�
 BARE_TITLE = re.compile(r"^[^。]{1,60}$")
 # Timetable items of the closing parts, never tasks.
 NOT_TASK = re.compile(r"^(?:启动实施|深入实施|总结评估)")
-UPGRADE_KEYS = {"youth", "farmers", "workers", "elderly", "officials"}
 PART_UPGRADE = "提升行动"
 PART_PROJECT = "重点工程"
+PART_BY_KEY = "by key"  # a part holding both kinds: each action's part follows its key
 
 
 @dataclass
@@ -99,6 +100,8 @@ def part_kind(title: str) -> str | None:
         return PART_PROJECT
     if "行动" in title and "目标" not in title:
         return PART_UPGRADE
+    if "目标" not in title and any(word in title for word in mixed_part_words()):
+        return PART_BY_KEY
     return None
 
 
@@ -117,7 +120,7 @@ def find_actions(paragraphs: list[Paragraph], warnings: list[str]) -> list[Actio
                 continue
             if kind is None and key.startswith("other"):
                 continue
-            part = kind or (PART_UPGRADE if key in UPGRADE_KEYS else PART_PROJECT)
+            part = kind if kind in (PART_UPGRADE, PART_PROJECT) else (PART_UPGRADE if key in population_keys() else PART_PROJECT)
             action = ActionDraft(len(actions) + 1, part, key, title, heading)
             _fill_action(action, ([rest] if rest else []) + body, warnings)
             actions.append(action)

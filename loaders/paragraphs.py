@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .clauses import LABEL_WORDS
+from .clauses import LABEL, LABEL_WORDS, find_trailing_clause
 
 # A line that starts a new unit: part / action headings, numbered or dash tasks, clause lines.
 STARTS_UNIT = re.compile(
@@ -128,7 +128,7 @@ def join_paragraphs(lines: list[Line], warnings: list[str] | None = None) -> lis
             if warnings is not None:
                 warnings.append(f"dropped a page-break fragment {line.text!r} after {previous.text[-12:]!r}")
             continue
-        if runs and previous is not None and _continues(previous, line, layout):
+        if runs and previous is not None and _continues(previous, line, layout, runs[-1]):
             runs[-1].append(line)
         else:
             runs.append([line])
@@ -156,13 +156,15 @@ def read_layout(lines: list[Line]) -> Layout:
     return Layout(by_indent, wrapped, full)
 
 
-def _continues(previous: Line, line: Line, layout: Layout) -> bool:
-    """Does ``line`` carry on the paragraph that ``previous`` is part of?
+def _continues(previous: Line, line: Line, layout: Layout, run: list[Line]) -> bool:
+    """Does ``line`` carry on the paragraph that ``previous`` (the last of ``run``) is part of?
 
     An indented line starts a paragraph where the document indents them. In wrapped text a line
     may start with anything ("责任单位：", "1.") and a "。" may fall at the margin, so a paragraph
-    ends at a short line, or at a unit start after a finished sentence. Elsewhere a line carries
-    on a sentence left open.
+    ends at a short line, or at a unit start after a finished sentence. Without indents, structure
+    decides too, since a paragraph may end exactly at the margin: a responsibility clause closes a
+    task's paragraph ("…（A牵头，B配合）", or a "牵头部门：" line), and a number, dash, heading or
+    label opens one after it. Elsewhere a line carries on a sentence left open.
     """
     if HEADING.match(previous.text) or (layout.by_indent and line.indented):
         return False
@@ -171,10 +173,23 @@ def _continues(previous: Line, line: Line, layout: Layout) -> bool:
         short = len(previous.text) < SHORT_LINE * layout.full
         if layout.by_indent:
             return not (starts and (short or previous.ends_sentence))
-        return not (short or (starts and previous.ends_sentence))
+        if short or (starts and (previous.ends_sentence or LABEL.match(run[0].text))):
+            return False
+        return not _closes_with_clause(run)
     if starts or LABEL_LINE.match(previous.text):  # a label line of a text file stands alone
         return False
     return not previous.ends_sentence
+
+
+CLOSERS = ("）", "〕", ")", "]")
+
+
+def _closes_with_clause(run: list[Line]) -> bool:
+    """Does the paragraph so far end with a bracketed responsibility clause (it is a task's end)?"""
+    last = run[-1].text.rstrip("。；;，, ")
+    if not last.endswith(CLOSERS):
+        return False
+    return find_trailing_clause("".join(line.text for line in run)) is not None
 
 
 def _is_page_fragment(line: Line, previous: Line) -> bool:

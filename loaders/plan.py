@@ -12,16 +12,20 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from plangraph.graph.actions import is_other
 from plangraph.graph.heap import no_gc
 from plangraph.graph.model import ROLES, Plan, Role, agency_id
 
 from .agencies import AgencyResolver, is_group
 from .clauses import parse_clause
 from .errors import PlanError
-from .jurisdiction import find_jurisdiction, find_period, find_target
+from .jurisdiction import find_jurisdiction
 from .outline import ActionDraft, ClauseAt, TaskDraft, find_actions
 from .paragraphs import Paragraph, join_paragraphs, split_lines
-from .read import SourceText, read_bytes, read_file
+from .period import find_period, find_target
+from .plan_files import page_files
+from .read import SourceText, read_bytes, read_file, read_pages
+from .tables import actions_from_rows, body_before_appendix, join_rows, task_rows
 
 MEMBER_LIST = re.compile(r"^成\s*员\s*：")
 MEMBER_SUFFIX = re.compile(r"(?:主要)?(?:负责人|负责同志|乡镇长|主任|局长|部长)$")
@@ -42,10 +46,25 @@ def parse_file(path: str | Path) -> Plan:
     everything else alive (18 % of the parse time; ``graph/heap.py``).
     """
     path = Path(path)
+    if path.is_dir():
+        return parse_pages(page_files(path), path.name)
     with no_gc():
         data = read_file(path)  # once: the text and the checksum come from the same bytes
         source = read_bytes(data, str(path))
         return parse_source(source, path.name, hashlib.sha256(data).hexdigest())
+
+
+def parse_pages(paths: list[Path], name: str) -> Plan:
+    """One plan scanned page by page: its page images, in page order, read by OCR. Its checksum
+    is that of the pages' bytes one after another."""
+    if not paths:
+        raise PlanError(name, "a folder of page images holds no .png/.jpg/.tif file")
+    pages = [(read_file(p), str(p)) for p in paths]
+    digest = hashlib.sha256()
+    for data, _ in pages:
+        digest.update(data)
+    with no_gc():
+        return parse_source(read_pages(pages, name), name, digest.hexdigest())
 
 
 def parse_bytes(data: bytes, name: str) -> Plan:
@@ -56,33 +75,58 @@ def parse_bytes(data: bytes, name: str) -> Plan:
 
 def parse_source(source: SourceText, name: str, sha256: str) -> Plan:
     """The plan a decoded source holds; ``name`` and ``sha256`` identify the file it came from."""
-    warnings: list[str] = []
+    warnings: list[str] = list(source.warnings)
     paragraphs = join_paragraphs(split_lines(source.text), warnings)
-    actions = find_actions(paragraphs, warnings)
+    rows = task_rows(source, warnings) if source.tables else []
+    actions = find_actions(body_before_appendix(paragraphs) if rows else paragraphs, warnings)
+    if rows and not any(a.tasks for a in actions):  # the plan is its task table
+        actions = actions_from_rows(rows)
+    elif rows:
+        join_rows(actions, rows, warnings)
     if not actions:
         raise PlanError(name, "no actions found: not a science-literacy plan (no （一）… headings under a 提升行动/重点工程 part)")
+    warnings.extend(_unknown_actions(actions))
     joined = "\n".join(p.text for p in paragraphs)  # lines broken mid-word are whole again
-    jurisdiction = find_jurisdiction(joined)
+    jurisdiction = find_jurisdiction(joined, warnings)
     if jurisdiction is None:
-        raise PlanError(name, "no jurisdiction found: the text names no 县/市/区 whose plan this is")
+        raise PlanError(name, "no jurisdiction found: the text names no place (省, 市, 州, 盟, 县, 旗, 区 …) whose plan this is")
     if not any(t.clauses for a in actions for t in a.tasks) and not any(a.lead_clauses for a in actions):
         raise PlanError(name, "no responsibility clause could be read in any task")
+    period = find_period(joined, jurisdiction.name)
     builder = _PlanBuilder(source, jurisdiction.name, warnings)
     members = _member_list(paragraphs)
     plan_actions = builder.build_actions(actions, members)
     groups = builder.groups(members, paragraphs)
     return Plan.model_validate(
         {
-            "source": {"file": name, "sha256": sha256, "format": source.format},
+            "source": _source_fields(source, name, sha256),
             "jurisdiction": jurisdiction,
-            "period": find_period(joined, jurisdiction.name),
-            "literacy_target_percent": find_target(joined),
+            "period": period,
+            "literacy_target_percent": find_target(joined, period),
             "actions": plan_actions,
             "groups": groups,
             "agencies": builder.agencies(),  # after groups(), which adds the leading group's name
             "warnings": warnings,
         }
     )
+
+
+def _unknown_actions(actions: list[ActionDraft]) -> list[str]:
+    """A warning for each action whose heading no key of ``graph/data/action_keys.yaml`` knows: the
+    action is kept (its key "other:<title>"), and the warning tells a reader it lines up with no
+    action of other plans (a new generation's action, such as one on artificial intelligence)."""
+    return [
+        f"action {a.seq} ({a.title}): no action key of action_keys.yaml matches its heading; kept as {a.key!r}"
+        for a in actions if is_other(a.key)
+    ]
+
+
+def _source_fields(source: SourceText, name: str, sha256: str) -> Fields:
+    """The plan's ``Source``: the OCR's unsure share only where the text was recognised."""
+    fields: Fields = {"file": name, "sha256": sha256, "format": source.format}
+    if source.low_confidence_share is not None:
+        fields["low_confidence_share"] = source.low_confidence_share
+    return fields
 
 
 class _PlanBuilder:
@@ -244,7 +288,7 @@ def _member_list(paragraphs: list[Paragraph]) -> list[tuple[str, int, int, Parag
         m = MEMBER_LIST.match(par.text)
         if not m:
             continue
-        clause = parse_clause(par.text[m.end() :], m.end())
+        clause = parse_clause(_member_text(par.text[m.end() :]), m.end(), check_names=False)
         found = []
         for n in clause.names:
             name = MEMBER_SUFFIX.sub("", n.name)
@@ -252,3 +296,17 @@ def _member_list(paragraphs: list[Paragraph]) -> list[tuple[str, int, int, Parag
                 found.append((name, n.start, n.start + len(name), par))
         return found
     return []
+
+
+def _member_text(text: str) -> str:
+    """The member list of "成  员：A、B负责人，各乡（镇）乡镇长…": its "，"-parts while each names
+    posts (ends in 负责人, 乡镇长 …); the sentence that follows when a wrapped line ran on into it
+    ("…乡镇长领导小组下设办公室，办公室设在县科协") is left out."""
+    sentence = text.split("。", 1)[0]
+    parts = sentence.split("，")
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if not MEMBER_SUFFIX.search(part.strip()):
+            break
+        kept.append(part)
+    return "，".join(kept)

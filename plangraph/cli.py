@@ -6,10 +6,35 @@ command is a new module plus one line in ``COMMAND_MODULES``.
 
 import sys
 from importlib import import_module
+from typing import Any
 
+import click
 import typer
+from typer.core import TyperGroup
+
+from plangraph.graph.errors import StoreError
+
+#: The exit code of a command stopped by its store (missing, damaged, not writable): 1, as every
+#: command that cannot answer.
+STORE_EXIT = 1
+
+
+class Commands(TyperGroup):
+    """The command group; every command's store errors end here, whichever command raised them:
+    one line on stderr naming the store and what is wrong, exit code ``STORE_EXIT``, never a
+    traceback. A wrong ``--db`` or a damaged file is the user's situation, not a bug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            one_line = " ".join(str(exc).split())
+            click.echo(f"error: {one_line}", err=True)
+            raise typer.Exit(STORE_EXIT) from None
+
 
 app = typer.Typer(
+    cls=Commands,
     no_args_is_help=True,
     add_completion=False,
     help="plangraph: who is responsible for what in China's science-literacy plans.",
@@ -36,6 +61,8 @@ COMMAND_MODULES: list[str] = [
     "query",
     "agencies",
     "overlap",
+    "cascade",
+    "national",
 ]
 
 #: The commands each module defines. A command runs with only its own module imported: a question

@@ -33,6 +33,8 @@ import orjson
 import yaml
 from rapidfuzz.distance import Levenshtein
 
+from .synth_generations import GenerationStyle, default_period, generation_style, place_periods, plan_seeds
+
 T = TypeVar("T")
 Facts = dict[str, Any]
 
@@ -86,16 +88,28 @@ def dedupe(items: Sequence[T]) -> list[T]:
 
 @dataclass(frozen=True)
 class Place:
-    """A plan's jurisdiction and the higher levels it belongs to."""
+    """A plan's jurisdiction and the higher levels it belongs to; ``code`` and ``division`` for a
+    real division drawn from the gazetteer, None for an invented place."""
 
     name: str
     level: str
     province: str
     city: str | None
+    code: str | None = None
+    division: str | None = None
 
     @property
     def short(self) -> str:
         return self.name[:-1]
+
+    @property
+    def word(self) -> str:
+        """The level word of its bodies and of "我县": its name's own ending (浏阳市: 市, a
+        county-level city), or its level's."""
+        return self.name[-1] if self.name[-1] in LEVEL_WORDS else vocab()["level_prefix"][self.level]
+
+
+LEVEL_WORDS = ("县", "市", "区")  # the level words the phrase vocabulary is written for
 
 
 def real_provinces() -> list[str]:
@@ -106,8 +120,30 @@ def real_provinces() -> list[str]:
     return [p for p in provinces() if p.endswith(("省", "自治区")) and p not in ("台湾省",)]
 
 
+def real_places() -> dict[str, list[Place]]:
+    """China's divisions a synthetic plan may be written for, by level, in the gazetteer's order:
+    those whose name ends in a level word the vocabulary has (县, 自治县, 县级市, 市辖区, 地级市; not
+    旗, 州, 盟, 地区) and is no other division's name too (朝阳区 is two places: a plan of one must
+    cite its city, which the generator does not promise), nor one the loader's traditional ->
+    simplified conversion changes (乾县 and 乾安县 read as 干县, 干安县: a known limit of the loader)."""
+    from plangraph.graph.places import all_divisions, divisions_named
+    from plangraph.loaders.normalize import to_simplified
+
+    pools: dict[str, list[Place]] = {"county": [], "city": [], "district": []}
+    for d in all_divisions():
+        if d.level not in pools or d.province is None or d.name[-1] not in LEVEL_WORDS:
+            continue
+        if d.level == "city" and d.division != "地级市":
+            continue
+        if len(divisions_named(d.name)) == 1 and to_simplified(d.name) == d.name:
+            pools[d.level].append(Place(d.name, d.level, d.province, d.parent_city, d.code, d.division))
+    return pools
+
+
 class Atlas:
-    """Invented provinces, cities and plan jurisdictions; every name unique across a corpus."""
+    """Plan jurisdictions: real divisions drawn at random from the gazetteer (each once), so a
+    national corpus has China's names, codes and parents; invented places once a level's real
+    ones are used up. Every name unique across a corpus."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -118,18 +154,25 @@ class Atlas:
         self.cities = [(self._new_name("市"), p) for p in self.provinces for _ in range(per)]
         self.free_cities = list(range(len(self.cities)))
         rng.shuffle(self.free_cities)
+        self.real = real_places()
+        for pool in self.real.values():
+            rng.shuffle(pool)
 
     def _new_name(self, suffix: str) -> str:
+        from plangraph.graph.places import divisions_named
+
         while True:
             count = 3 if self.rng.random() < 0.08 else 2
             stem = "".join(self.rng.sample(self.syllables, count))
-            if stem not in self.used:
+            if stem not in self.used and not divisions_named(stem + suffix):
                 self.used.add(stem)
                 return stem + suffix
 
     def next_place(self) -> Place:
         v = vocab()
         level = weighted(self.rng, list(v["level_weights"].items()))
+        if self.real[level]:
+            return self.real[level].pop()
         if level == "city":
             if not self.free_cities:
                 self.cities.append((self._new_name("市"), self.rng.choice(self.provinces)))
@@ -174,7 +217,7 @@ def full_name(stem: str, style: str, prefix: str) -> str:
 def build_bodies(rng: random.Random, place: Place) -> list[Body]:
     """The agencies of one jurisdiction: one body per slot it fills (merged bodies fill several)."""
     v = vocab()
-    prefix = v["level_prefix"][place.level]
+    prefix = place.word
     covered: set[str] = set()
     bodies: list[Body] = []
     for slot in v["agency_slots"]:
@@ -261,7 +304,7 @@ class Profile:
     group_mode: str  # none | members | sprinkle
     member_list: bool
     background: bool
-    period_start: int
+    late_start: bool  # the plan starts a year into its generation (2022-2025)
     dash: str
 
     @classmethod
@@ -290,7 +333,7 @@ class Profile:
             group_mode=group_mode,
             member_list=rng.random() < (0.5 if group_mode == "members" else 0.3),
             background=rng.random() < 0.25,
-            period_start=2022 if rng.random() < 0.06 else 2021,
+            late_start=rng.random() < 0.06,
             dash=weighted(rng, DASHES),
         )
 
@@ -339,12 +382,13 @@ class TaskPlan:
 class PlanWriter:
     """Writes one plan's text and records its facts while doing so."""
 
-    def __init__(self, rng: random.Random, place: Place) -> None:
+    def __init__(self, rng: random.Random, place: Place, generation: GenerationStyle | None = None) -> None:
         self.rng = rng
         self.place = place
         self.v = vocab()
+        self.g = generation or generation_style()
         self.p = Profile.draw(rng)
-        self.L = self.v["level_prefix"][place.level]
+        self.L = place.word
         self.bodies = build_bodies(rng, place)
         choose_variants(rng, self.bodies)
         self.by_slot = {slot: b for b in self.bodies for slot in b.slots}
@@ -374,7 +418,7 @@ class PlanWriter:
 
     def fmt(self, s: str) -> str:
         word = {"县": "全县", "市": "全市", "区": "全区"}[self.L]
-        return s.format(J=self.place.name, S=self.place.short, L=self.L, W=word)
+        return s.format(J=self.place.name, S=self.place.short, L=self.L, W=word, **self.g.words())
 
     def emit(self, text: str, indent: bool = False) -> None:
         if indent and self.p.indent and self.rng.random() < 0.8:
@@ -383,10 +427,13 @@ class PlanWriter:
 
     def period(self) -> str:
         """The plan's own period as its title writes it: （2021—2025年）, （2021年-2025年）…."""
-        start, dash = self.p.period_start, self.p.dash
+        start, end, dash = self.start(), self.g.end, self.p.dash
         if self.rng.random() < 0.05:
-            return f"（{start}年{dash}2025年）"
-        return f"（{start}{dash}2025年）"
+            return f"（{start}年{dash}{end}年）"
+        return f"（{start}{dash}{end}年）"
+
+    def start(self) -> int:
+        return self.g.start + self.p.late_start
 
     def sentences(self, pool: Sequence[str], low: int, high: int) -> str:
         k = min(len(pool), self.rng.randint(low, high))
@@ -488,6 +535,12 @@ class PlanWriter:
         text, names = self.name_list(items)
         return Clause("E", [self.w(f"〔{text}{self._duty()}〕")], responsible=names)
 
+    def _division(self, leads: list[Item], supports: list[Item]) -> Clause:
+        """The division-of-work line closing an action of 2016-2020 plans: "分工：由A牵头，B等单位参加。"."""
+        lead_text, lead = self.name_list(leads)
+        sup_text, sup = self.name_list(supports)
+        return Clause("G", [f"分工：由{lead_text}牵头，{sup_text}等单位参加。"], lead=lead, support=sup)
+
     def action_lead_clause(self, leads: list[Item]) -> Clause:
         text, names = self.name_list(leads)
         return Clause("F", [self.w(f"〔牵头部门：{text}〕")], lead=names)
@@ -495,7 +548,7 @@ class PlanWriter:
     # -- who does a task -------------------------------------------------------------------------
 
     def lead_base(self, key: str) -> list[Body]:
-        spec = self.v["actions"][key]
+        spec = self.g.action(key)
         base = dedupe(self.by_slot[s] for s in spec["leads"] if s in self.by_slot)
         return base or [self.by_slot["sci_assoc"]]
 
@@ -534,14 +587,14 @@ class PlanWriter:
             part_no += 1
         self.write_guidance(part_no)
         for offset, part in enumerate(("提升行动", "重点工程"), start=1):
-            self.write_task_part(part_no + offset, part, [k for k in keys if k in self.v["action_parts"][part]])
+            self.write_task_part(part_no + offset, part, [k for k in keys if k in self.g.action_parts[part]])
         self.write_closing(part_no + 3)
         if self.p.footer:
             self.write_footer()
         return self.render(), self.facts()
 
     def pick_actions(self) -> list[str]:
-        weights: dict[str, float] = self.v["action_weights"]
+        weights: dict[str, float] = self.g.action_weights
         keys = [k for k, p in weights.items() if self.rng.random() < p]
         optional = [k for k in weights if k not in keys]
         self.rng.shuffle(optional)
@@ -549,7 +602,7 @@ class PlanWriter:
             keys.append(optional.pop())
         while len(keys) > 12:
             keys.remove(self.rng.choice(keys[5:]))
-        projects = [k for k in keys if k in self.v["action_parts"]["重点工程"]]
+        projects = [k for k in keys if k in self.g.action_parts["重点工程"]]
         if self.rng.random() < 0.3:
             self.rng.shuffle(projects)
         upgrades = [k for k in weights if k in keys and k not in projects]
@@ -567,20 +620,20 @@ class PlanWriter:
     # -- front matter ----------------------------------------------------------------------------
 
     def plan_title(self) -> str:
-        outline = "计划" if self.rng.random() < 0.1 else "规划"
+        outline = self.g.rare_outline if self.rng.random() < 0.1 else self.g.outline
         gap = " " if self.rng.random() < 0.05 else ""
         return f"{self.place.name}全民科学素质行动{outline}纲要{gap}实施方案"
 
     def write_notice(self) -> None:
         r = self.rng
-        self.emit(f"{self.place.short[0]}府办发〔2022〕{r.randint(1, 120)}号")
+        self.emit(f"{self.place.short[0]}府办发〔{self.g.issued}〕{r.randint(1, 120)}号")
         self.emit(f"{self.place.name}人民政府办公室")
-        self.emit(f"关于印发{self.place.name}全民科学素质行动规划纲要实施方案{self.period()}的通知")
+        self.emit(f"关于印发{self.place.name}全民科学素质行动{self.g.outline}纲要实施方案{self.period()}的通知")
         to = {"county": "各乡镇人民政府，县直各部门", "city": "各县（市、区）人民政府，市直各部门", "district": "各街道办事处，区直各部门"}
         self.emit(to[self.place.level] + "：")
-        self.emit(f"《{self.place.name}全民科学素质行动规划纲要实施方案{self.period()}》已经{self.L}人民政府同意，现印发给你们，请结合实际认真组织实施。")
+        self.emit(f"《{self.place.name}全民科学素质行动{self.g.outline}纲要实施方案{self.period()}》已经{self.L}人民政府同意，现印发给你们，请结合实际认真组织实施。")
         self.emit(f"{self.place.name}人民政府办公室")
-        self.emit(f"2022年{r.randint(1, 12)}月{r.randint(1, 28)}日")
+        self.emit(f"{self.g.issued}年{r.randint(1, 12)}月{r.randint(1, 28)}日")
 
     def write_title(self) -> None:
         self.new_paragraph()
@@ -593,13 +646,15 @@ class PlanWriter:
     def citations(self) -> str:
         place, r = self.place, self.rng
         dash = self.p.dash
-        parts = [f"国务院《全民科学素质行动规划纲要（2021{dash}2035年）》（国发〔2021〕9号）"]
+        g = self.g
+        years, title = f"{g.start}{dash}{g.end}", f"全民科学素质行动{g.outline}纲要实施方案"
+        parts = [g.national.format(dash=dash)]
         if r.random() < 0.5:
-            parts.append(f"《{place.province}人民政府办公厅关于印发{place.province}全民科学素质行动规划纲要实施方案（2021{dash}2025年）的通知》（{place.province[0]}政办发〔2021〕{r.randint(10, 150)}号）")
+            parts.append(f"《{place.province}人民政府办公厅关于印发{place.province}{title}（{years}年）的通知》（{place.province[0]}政办发〔{g.start}〕{r.randint(10, 150)}号）")
         else:
-            parts.append(f"《{place.province}全民科学素质行动规划纲要实施方案（2021{dash}2025年）》（{place.province[0]}政办发〔2021〕{r.randint(10, 150)}号）")
+            parts.append(f"《{place.province}{title}（{years}年）》（{place.province[0]}政办发〔{g.start}〕{r.randint(10, 150)}号）")
         if self.cites_city():
-            parts.append(f"《{place.city}全民科学素质行动规划纲要实施方案（2021{dash}2025年）》（{place.city[0]}政办发〔2022〕{r.randint(1, 60)}号）")
+            parts.append(f"《{place.city}{title}（{years}年）》（{place.city[0]}政办发〔{g.issued}〕{r.randint(1, 60)}号）")
         return "、".join(parts[:-1]) + "和" + parts[-1]
 
     def cites_city(self) -> bool:
@@ -609,10 +664,10 @@ class PlanWriter:
         self.new_paragraph()
         own = ""
         if self.rng.random() < 0.4:
-            own = f"按照《{self.place.name}国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》要求，"
+            own = f"按照《{self.place.name}国民经济和社会发展{self.g.ordinal}和二〇三五年远景目标纲要》要求，"
         text = (
-            f"为贯彻落实党中央、国务院关于科普和科学素质建设的重要部署，明确“十四五”时期{self.place.name}"
-            f"全民科学素质工作重点任务和保障措施，确保实现2025年全民科学素质工作目标，根据{self.citations()}"
+            f"为贯彻落实党中央、国务院关于科普和科学素质建设的重要部署，明确“{self.g.name}”时期{self.place.name}"
+            f"全民科学素质工作重点任务和保障措施，确保实现{self.g.end}年全民科学素质工作目标，根据{self.citations()}"
             f"精神，{own}结合我{self.L}实际，制定本实施方案。"
         )
         self.emit(self.pdf_break(self.w(text), keep=[self.place.name]), indent=True)
@@ -624,7 +679,7 @@ class PlanWriter:
             self.new_paragraph()
             self.emit(self.pdf_break(self.w(self.fmt(s))), indent=True)
         before = round(self.target - self.rng.choice([3.5, 4.2, 5.0, 6.1, 6.7]), 1)
-        self.emit(self.fmt(f"2020年，{{W}}公民具备科学素质的比例达到{before:g}%，较“十二五”末有明显提高。"), indent=True)
+        self.emit(self.fmt(f"{self.g.start - 1}年，{{W}}公民具备科学素质的比例达到{before:g}%，较“{self.g.baseline_compared_to}”末有明显提高。"), indent=True)
 
     def write_guidance(self, number: int) -> None:
         n = chinese_number(number)
@@ -646,9 +701,9 @@ class PlanWriter:
         value = f"{self.target:g}"
         word = {"县": "全县", "市": "全市", "区": "全区"}[self.L]
         if self.rng.random() < 0.2:
-            lead = f"到 2025 年，{word}公民具备科学素质的比例达到 {value}% 以上"
+            lead = f"到 {self.g.end} 年，{word}公民具备科学素质的比例达到 {value}% 以上"
         else:
-            lead = f"到2025年，{word}公民具备科学素质的比例达到{value}%"
+            lead = f"到{self.g.end}年，{word}公民具备科学素质的比例达到{value}%"
         rest = "，".join(self.rng.sample(self.v["goal_sentences"], 2))
         return f"{lead}，{rest}。"
 
@@ -656,20 +711,17 @@ class PlanWriter:
 
     def write_task_part(self, number: int, part: str, keys: list[str]) -> None:
         n, count = chinese_number(number), chinese_number(len(keys))
-        if part == "提升行动":
-            heads = [f"{n}、提升行动", f"{n}、实施{count}项提升行动", f"{n}、聚焦重点人群，实施{count}项提升行动"]
-        else:
-            heads = [f"{n}、重点工程", f"{n}、实施{count}项重点工程", f"{n}、突出供给侧改革，实施{count}项重点工程"]
+        heads = [h.format(n=n, count=count) for h in self.g.part_headings[part]]
         self.emit(self.rng.choice(heads))
         shown = str(len(keys)) if self.rng.random() < 0.5 else chinese_number(len(keys))
         self.new_paragraph()
-        intro = self.rng.choice(self.v["part_intros"][part]).replace("{N}", shown)
+        intro = self.rng.choice(self.v["part_intros"][part]).replace("{N}", shown).replace("{G}", self.g.name)
         self.emit(self.pdf_break(self.w(intro)), indent=True)
         for i, key in enumerate(keys, start=1):
             self.write_action(i, part, key)
 
     def write_action(self, number: int, part: str, key: str) -> None:
-        spec = self.v["actions"][key]
+        spec = self.g.action(key)
         title = ("实施" if self.p.shi else "") + self.rng.choice(spec["headings"])
         self.new_paragraph()
         label = f"({chinese_number(number)}){' ' if self.rng.random() < 0.5 else ''}" if self.hw else f"（{chinese_number(number)}）"
@@ -680,13 +732,17 @@ class PlanWriter:
         self.deck = []
         if self.p.layout == "numbered":
             self.task_number = 0
-        action: Facts = {"seq": len(self.actions) + 1, "part": part, "key": key, "title": title, "leads": [], "tasks": [], "single_paragraph": False}
+        # an action no key of graph/data/action_keys.yaml knows is read as "other:<its title>"
+        fact_key = f"other:{title}" if spec.get("unknown") else key
+        action: Facts = {"seq": len(self.actions) + 1, "part": part, "key": fact_key, "title": title, "leads": [], "tasks": [], "single_paragraph": False}
         self.actions.append(action)
         if self.no_task_actions < 2 and self.rng.random() < 0.07:
             self.no_task_actions += 1
             self.write_single_paragraph_action(action, key, base)
             return
         self.write_intro(action, spec, base)
+        if self.g.measures_line and not self.p.pdf:
+            self.emit(self.g.measures_line)
         tasks = self.plan_tasks(key, base)
         for task in tasks:
             self.write_task(task)
@@ -700,7 +756,7 @@ class PlanWriter:
         if self.rng.random() >= (0.2 if plain else 0.9 if f_form else 0.55):
             return
         self.new_paragraph()
-        text = self.pdf_break(self.w(self.sentences(spec["intro"], 1, 2)))
+        text = self.pdf_break(self.w(self.g.intro_prefix + self.sentences(spec["intro"], 1, 2)))
         if f_form and self.rng.random() < 0.75:
             clause = self.action_lead_clause(list(base[: self.rng.randint(1, 3)]))
             action["leads"] = clause.lead
@@ -708,11 +764,11 @@ class PlanWriter:
         self.emit(text, indent=True)
 
     def plan_tasks(self, key: str, base: list[Body]) -> list[TaskPlan]:
-        spec = self.v["actions"][key]
+        spec = self.g.action(key)
         count = weighted(self.rng, [(2, 15), (3, 35), (4, 25), (5, 15), (6, 10)])
         titles = self.rng.sample(spec["titles"], min(count, len(spec["titles"])))
         tasks = [TaskPlan(t, self.task_body(key), *self.task_agencies(base)) for t in titles]
-        shared = len(tasks) >= 2 and self.p.layout != "plain" and self.rng.random() < 0.08
+        shared = len(tasks) >= 2 and self.p.layout != "plain" and self.rng.random() < self.g.shared_rate
         for i, task in enumerate(tasks):
             task.shared = shared
             missing = 0 < i < len(tasks) - 1 and self.rng.random() < 0.03
@@ -730,7 +786,7 @@ class PlanWriter:
         body = ""
         for _ in range(self.rng.randint(3, 6)):
             if not self.deck:
-                self.deck = list(self.v["actions"][key]["sentences"])
+                self.deck = list(self.g.action(key)["sentences"])
                 self.rng.shuffle(self.deck)
             body += self.deck.pop() + "。"
         if self.rng.random() < 0.6:
@@ -772,7 +828,10 @@ class PlanWriter:
     def write_shared_clause(self, tasks: list[TaskPlan]) -> None:
         """One clause after an action's last task; it applies to every task of the action."""
         self.new_paragraph()
-        clause = self.clause(tasks[-1].leads, tasks[-1].supports)
+        if self.g.division_rate and self.rng.random() < self.g.division_rate:
+            clause = self._division(tasks[-1].leads, tasks[-1].supports)
+        else:
+            clause = self.clause(tasks[-1].leads, tasks[-1].supports)
         for task in tasks:
             task.clause = clause
         if clause.form == "C":
@@ -784,7 +843,7 @@ class PlanWriter:
 
     def write_single_paragraph_action(self, action: Facts, key: str, base: list[Body]) -> None:
         """An action with no task paragraphs: its one paragraph, with a clause, is its one task."""
-        spec = self.v["actions"][key]
+        spec = self.g.action(key)
         self.new_paragraph()
         leads, supports = self.task_agencies(base)
         task = TaskPlan(self.w(self.rng.choice(spec["titles"])), self.task_body(key) or self.sentences(spec["intro"], 1, 1), leads, supports)
@@ -835,7 +894,8 @@ class PlanWriter:
 
     def write_timetable(self, sub: int) -> None:
         self.emit(f"（{chinese_number(sub)}）" + self.rng.choice(["进度安排", "实施步骤", "时间安排"]))
-        items = self.v["timetable"]
+        words = self.g.words()
+        items = [(name, text.format(**words)) for name, text in self.g.timetable]
         style = self.rng.choice(["inline", "plain", "numbered"])
         if style == "inline":
             order = ["一是", "二是", "三是"]
@@ -846,7 +906,7 @@ class PlanWriter:
 
     def write_footer(self) -> None:
         self.emit(f"抄送：{self.L}委办公室，{self.L}人大常委会办公室，{self.L}政协办公室。")
-        self.emit(f"{self.place.name}人民政府办公室        2022年{self.rng.randint(1, 12)}月{self.rng.randint(1, 28)}日印发")
+        self.emit(f"{self.place.name}人民政府办公室        {self.g.issued}年{self.rng.randint(1, 12)}月{self.rng.randint(1, 28)}日印发")
 
     # -- facts -----------------------------------------------------------------------------------
 
@@ -858,9 +918,12 @@ class PlanWriter:
                 "name": place.name,
                 "level": place.level,
                 "province": place.province,
-                "parent_city": place.city if self.cites_city() else None,
+                # a real place's city is the gazetteer's, cited or not; an invented one's only if cited
+                "parent_city": place.city if place.code or self.cites_city() else None,
+                "division": place.division,
+                "code": place.code,
             },
-            "period": None if self.p.title == "none" else f"{self.p.period_start}-2025",
+            "period": None if self.p.title == "none" else f"{self.start()}-{self.g.end}",
             "literacy_target_percent": self.target,
             "actions": self.actions,
             "groups": self.group_facts(),
@@ -884,8 +947,15 @@ class PlanWriter:
 # Corpus
 
 
-def generate(n: int, seed: int = 0) -> Iterator[tuple[str, str, Facts]]:
-    """``n`` synthetic plans as (file name, text, facts), the same for the same ``(n, seed)``.
+def generate(
+    n: int, seed: int = 0, generations: Sequence[str] | None = None, several: float = 0.3,
+) -> Iterator[tuple[str, str, Facts]]:
+    """``n`` synthetic plans as (file name, text, facts), the same for the same arguments.
+
+    ``generations``: the periods written (``synth_generations.periods()``; the default one,
+    2021-2025, when None: one plan per place, as ever). With several, a place has a plan of every
+    listed period with probability ``several`` (1.0: every place has all), else of one of them;
+    ``synth`` in the facts says which ``generation`` and which ``place`` (index) a plan is.
 
     The facts have the plan JSON shape (source, jurisdiction, period, literacy_target_percent,
     actions with tasks and their lead/support/responsible names, groups) plus ``aliases``
@@ -896,14 +966,24 @@ def generate(n: int, seed: int = 0) -> Iterator[tuple[str, str, Facts]]:
     written as one paragraph (``single_paragraph``).
     """
     atlas = Atlas(random.Random(f"atlas:{seed}"))
-    for i in range(n):
+    generations = tuple(generations or (default_period(),))
+    styles = {period: generation_style(period) for period in generations}  # a ValueError for an unknown one
+    written = 0
+    place_no = 0
+    while written < n:
         place = atlas.next_place()
-        text, facts = PlanWriter(random.Random(f"plan:{seed}:{i}"), place).write()
-        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        name = f"{i:05d}_{sha[:16]}.txt"
-        facts["source"] = {"file": name, "sha256": sha}
-        facts["synth"] = {"seed": seed, "index": i} | facts["synth"]
-        yield name, text, facts
+        chosen = place_periods(random.Random(f"periods:{seed}:{place_no}"), generations, several)
+        for period, plan_seed in plan_seeds(seed, place_no, chosen):
+            if written == n:
+                return
+            text, facts = PlanWriter(random.Random(plan_seed), place, styles[period]).write()
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            name = f"{written:05d}_{sha[:16]}.txt"
+            facts["source"] = {"file": name, "sha256": sha}
+            facts["synth"] = {"seed": seed, "index": written, "place": place_no, "generation": period} | facts["synth"]
+            written += 1
+            yield name, text, facts
+        place_no += 1
 
 
 def write_corpus(
@@ -911,6 +991,8 @@ def write_corpus(
     out_dir: str | Path,
     seed: int = 0,
     on_plan: Callable[[str, Facts], None] | None = None,
+    generations: Sequence[str] | None = None,
+    several: float = 0.3,
 ) -> Path:
     """Write ``n`` plans (UTF-8 .txt) and ``manifest.json`` (a JSON array of their facts) into
     ``out_dir``, one plan at a time; return the manifest's path."""
@@ -919,7 +1001,7 @@ def write_corpus(
     manifest = out / "manifest.json"
     with manifest.open("wb") as fh:
         fh.write(b"[")
-        for i, (name, text, facts) in enumerate(generate(n, seed)):
+        for i, (name, text, facts) in enumerate(generate(n, seed, generations, several)):
             (out / name).write_bytes(text.encode("utf-8"))
             fh.write((b",\n" if i else b"\n") + orjson.dumps(facts))
             if on_plan is not None:

@@ -9,8 +9,9 @@ from plangraph.graph.rows import AgencyRow
 
 from .errors import NotFound
 from .jurisdictions import agency_load
+from .leads import action_lead_items
 from .names import NameCatalog, resolve_agencies, resolve_jurisdiction, suggest
-from .results import AgencyDetail, AgencyRef, Collaboration, Collaborator
+from .results import ActionLeadItem, AgencyDetail, AgencyRef, Collaboration, Collaborator
 from .tasks import add_kinds
 
 
@@ -35,15 +36,23 @@ def get_agency(catalog: NameCatalog, agency_id: str) -> AgencyRow:
 
 def agency_detail(catalog: NameCatalog, agency_id: str) -> AgencyDetail:
     agency = get_agency(catalog, agency_id)
-    return AgencyDetail(agency=agency, load=agency_load(agency), collaborators=_collaborators(catalog, [agency]))
+    return AgencyDetail(agency=agency, load=agency_load(agency), collaborators=_collaborators(catalog, [agency]),
+                        action_leads=_actions_led(catalog, agency))
 
 
 def collaboration(catalog: NameCatalog, agency: str, jurisdiction: str | None = None) -> list[Collaboration]:
-    """For each agency the name means: the agencies named on the same tasks, most shared first."""
+    """For each agency the name means: the agencies named on the same tasks, most shared first,
+    and the actions it leads as a whole."""
     return [
-        Collaboration(agency=a, collaborators=_collaborators(catalog, [a]))
+        Collaboration(agency=a, collaborators=_collaborators(catalog, [a]), action_leads=_actions_led(catalog, a))
         for a in resolve_agencies(catalog, agency, jurisdiction)
     ]
+
+
+def _actions_led(catalog: NameCatalog, agency: AgencyRow) -> list[ActionLeadItem]:
+    items = action_lead_items(catalog.store, catalog.store.action_leads(agency_ids=[agency.id]))
+    add_kinds(catalog.store, [i.agency for i in items])
+    return items
 
 
 def _collaborators(catalog: NameCatalog, agencies: list[AgencyRow]) -> list[Collaborator]:

@@ -4,8 +4,9 @@ Agencies of different places are different bodies, so they are compared by kind 
 县教育局 are both the education authority). A plan's division of work is a weight per
 (action key, agency kind) summed over its task edges and action leads, a lead weighing more than
 a supporter (``ROLE_WEIGHT``; "responsible" lies between, as such plans do not say who leads);
-the similarity of two plans is the cosine of those weights: 1.0 for a plan with itself, 0.0 for
-nothing in common.
+the kinds leading an action are read as every answer about leading reads them
+(``queries/leads.py``: task leads and action leads, never "responsible"); the similarity of two
+plans is the cosine of those weights: 1.0 for a plan with itself, 0.0 for nothing in common.
 
 The comparison also lines up tasks: the task themes both plans have (``queries/themes.py``), each
 with who leads it on either side, by kind (``queries/overlap.py``, which builds on this module and
@@ -15,7 +16,7 @@ is imported where used).
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from pydantic import BaseModel, Field
 from plangraph.graph.rows import ActionLeadRow, AgencyRow, AssignmentRow, JurisdictionRow
 from plangraph.graph.store import GraphStore
 
+from .leads import PlaceLeads
 from .names import NameCatalog, resolve_jurisdiction
 from .themes import SharedTheme, jaccard, themes_for
 
@@ -97,18 +99,17 @@ def _division(
     reads = reads or PlaceReads.read(catalog.store, jurisdiction)
     agencies = reads.agencies
     division: Division = Counter()
-    lead_kinds: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in reads.assignments:
         for kind in _kinds(agencies.get(row.agency_id)):
             division[(row.action_key, kind)] += ROLE_WEIGHT[row.role]
-            if row.role in ("lead", "responsible"):
-                lead_kinds[row.action_key]["lead"].add(kind)
     for lead in reads.action_leads:
         for kind in _kinds(agencies.get(lead.agency_id)):
             division[(lead.action_key, kind)] += ROLE_WEIGHT["action_lead"]
-            lead_kinds[lead.action_key]["lead"].add(kind)
+    # who leads an action: its action leads and its tasks' leads (queries/leads.py), never "responsible"
+    leads = PlaceLeads(reads.assignments, reads.action_leads).of_action_keys()
     # plain, frozen containers: the answer is shared by every request until the store is written
-    return division, {key: {r: frozenset(kinds) for r, kinds in by.items()} for key, by in lead_kinds.items()}
+    return division, {key: {"lead": frozenset(k for i, _ in named for k in _kinds(agencies.get(i)))}
+                      for key, named in leads.items()}
 
 
 def cosine(a: Counter, b: Counter) -> float:

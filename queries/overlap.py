@@ -7,16 +7,15 @@ when they share a theme (``queries/themes.py``). The similarity figure is the on
 always given (cosine of the (action key, kind) weights of ``queries/compare.py``), so a matrix cell
 and a comparison of the same two jurisdictions agree.
 
-Who leads a task is read as the plan says it, never invented: the task's own leads (``lead``); where
-the plan names none, the leads of its whole action (``action_lead``, 〔牵头部门：…〕); where it names
-only bodies jointly responsible, those (``responsible``); else nobody (``none``). Each answer says
-which it is.
+Who leads a task is read as the plan says it, never invented, and as ``/compare`` reads it
+(``queries/leads.py``): the task's own leads (``lead``); where the plan names none, the leads of its
+whole action (``action_lead``, 〔牵头部门：…〕); else nobody (``none``): bodies named only as jointly
+responsible (按职责分工负责) do not lead. Each answer says which it is.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -26,9 +25,10 @@ from plangraph.graph.kinds import kind_table, kinds_table
 from plangraph.graph.rows import AgencyRow
 
 from .compare import UNKNOWN_KIND, Division, PlaceReads, cosine, division_of_work
+from .leads import PlaceLeads
 from .names import NameCatalog, resolve_jurisdiction
 from .themes import (
-    LeadAgency, LeadBasis, SharedTheme, ThemeIndex, ThemeLink, ThemeSide, jaccard, settings_version, themes_for,
+    LeadAgency, SharedTheme, ThemeIndex, ThemeLink, ThemeSide, jaccard, settings_version, themes_for,
 )
 
 MAX_JURISDICTIONS = 30
@@ -104,35 +104,18 @@ def _lead_agency(agency: AgencyRow | None, agency_id: str, name: str) -> LeadAge
 
 
 class _Leads:
-    """Who leads each task of one jurisdiction's theme tasks, as the plan says it."""
+    """Who leads each task of one jurisdiction's theme tasks (``queries/leads.py``), with kinds."""
 
-    def __init__(self, reads: PlaceReads, task_ids: Sequence[str]) -> None:
+    def __init__(self, reads: PlaceReads) -> None:
         self.agencies = reads.agencies
-        wanted = set(task_ids)
-        self.by_task: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
-        for row in reads.assignments:
-            if row.task_id in wanted:
-                self.by_task[row.task_id][row.role].append((row.agency_id, row.agency_name))
-        self.by_action: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for lead in reads.action_leads:
-            self.by_action[lead.action_id].append((lead.agency_id, lead.agency_name))
+        self.leads = PlaceLeads(reads.assignments, reads.action_leads)
 
     def side(self, link: ThemeLink) -> ThemeSide:
-        basis, named = self._named(link.task_id, link.action_id)
-        leads = [_lead_agency(self.agencies.get(i), i, n) for i, n in dict.fromkeys(named)]
+        source, named = self.leads.of_task(link.task_id, link.action_id)
+        leads = [_lead_agency(self.agencies.get(i), i, n) for i, n in named]
         kinds = list(dict.fromkeys(k for a in leads for k in a.kinds))
         return ThemeSide(jurisdiction=link.jurisdiction, task_id=link.task_id, task_title=link.task_title,
-                         score=link.score, lead_basis=basis, lead_kinds=kinds, leads=leads)
-
-    def _named(self, task_id: str, action_id: str) -> tuple[LeadBasis, list[tuple[str, str]]]:
-        roles = self.by_task.get(task_id, {})
-        if roles.get("lead"):
-            return "lead", roles["lead"]
-        if self.by_action.get(action_id):
-            return "action_lead", self.by_action[action_id]
-        if roles.get("responsible"):
-            return "responsible", roles["responsible"]
-        return "none", []
+                         score=link.score, lead_basis=source or "none", lead_kinds=kinds, leads=leads)
 
 
 def _place_sides(
@@ -144,7 +127,7 @@ def _place_sides(
 
     def make() -> dict[str, ThemeSide]:
         links = index.themes_of(jurisdiction)
-        leads = _Leads(reads or PlaceReads.read(catalog.store, jurisdiction), [x.task_id for x in links.values()])
+        leads = _Leads(reads or PlaceReads.read(catalog.store, jurisdiction))
         return {theme_id: leads.side(link) for theme_id, link in links.items()}
 
     return catalog.derived(("theme sides", jurisdiction, settings_version(index.settings)), make)

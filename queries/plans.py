@@ -38,7 +38,8 @@ def stored_plan(catalog: NameCatalog, jurisdiction: str) -> Plan:
     agency_rows = store.agencies(jurisdiction=name)
     return Plan(
         source=Source(file=row.source_file or "", sha256=row.source_sha256 or ""),
-        jurisdiction=Jurisdiction(name=row.name, level=row.level, province=row.province, parent_city=row.parent_city),
+        jurisdiction=Jurisdiction(name=row.name, level=row.level, province=row.province, parent_city=row.parent_city,
+                                  division=row.division, code=row.code),
         period=row.period, literacy_target_percent=row.literacy_target_percent, actions=actions,
         agencies=[Agency(id=a.id, name=a.name, spellings=a.spellings, is_group=a.is_group) for a in agency_rows],
         groups=[Group(name=a.name, agency_id=a.id, members=a.members) for a in agency_rows if a.is_group],

@@ -47,6 +47,27 @@ class TaskItem(BaseModel):
     span: Span | None = Field(None, description="Where the agency is named, as [start, end) offsets")
 
 
+class TaskRef(BaseModel):
+    id: str
+    seq: int
+    title: str
+
+
+class ActionLeadItem(BaseModel):
+    """An action an agency leads as a whole (〔牵头部门：…〕 closing the action's intro): the plan
+    names the lead for the action, not for each task, so the item is the action with its tasks."""
+
+    id: str = Field(description="The action's id")
+    seq: int
+    key: str = Field(description="The action's key (youth, farmers…)")
+    title: str
+    jurisdiction: str
+    plan: str
+    agency: AgencyRef
+    span: Span | None = Field(None, description="Where the agency is named, as [start, end) offsets")
+    tasks: list[TaskRef] = Field([], description="The action's tasks (with q: those matching it)")
+
+
 class Page(BaseModel, Generic[T]):
     total: int
     limit: int
@@ -59,6 +80,11 @@ class TaskPage(Page[TaskItem]):
         [], description=f"The agencies the typed name matched (the first {MATCHED_SHOWN}; see agencies_total)"
     )
     agencies_total: int = Field(0, description="How many agencies the typed name matched")
+    action_leads: list[ActionLeadItem] = Field(
+        [], description="Actions the agency leads as a whole (〔牵头部门：…〕), with their tasks: part of "
+                        "the answer to which tasks it leads. Listed for role=lead and when no role is "
+                        "given; empty for support and responsible. limit and offset apply to this list too.")
+    action_leads_total: int = Field(0, description="How many action-level leads the question has")
 
 
 class TaskDetail(BaseModel):
@@ -91,7 +117,8 @@ class AgencyLoad(BaseModel):
     lead: int = 0
     support: int = 0
     responsible: int = 0
-    total: int = 0
+    total: int = Field(0, description="Task edges of all roles")
+    action_leads: int = Field(0, description="Actions the agency leads as a whole (〔牵头部门：…〕)")
 
 
 class JurisdictionProfile(BaseModel):
@@ -110,9 +137,11 @@ class Collaborator(BaseModel):
 class Collaboration(BaseModel):
     agency: AgencyRow
     collaborators: list[Collaborator]
+    action_leads: list[ActionLeadItem] = Field([], description="Actions the agency leads as a whole")
 
 
 class AgencyDetail(BaseModel):
     agency: AgencyRow
     load: AgencyLoad
     collaborators: list[Collaborator] = []
+    action_leads: list[ActionLeadItem] = Field([], description="Actions the agency leads as a whole")

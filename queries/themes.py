@@ -1,23 +1,18 @@
 """Task themes: tasks of different plans that are the same work, linked to one theme with a score.
 
 Why: a researcher asks "who leads 智慧助老 in each county?", but each plan words the task its own
-way ("实施智慧助老行动", "开展智慧助老行动", "实施智慧助老科普行动"). Themes line such tasks up, by a
-method that needs no list of known tasks, so it works on plans never seen before:
+way ("实施智慧助老行动", "开展智慧助老行动", "实施智慧助老科普行动"), splits it, or hides it behind a
+title that says little. The matching (``queries/theme_match.py``) reads what a task says — its
+title, its whole paragraph, the known works it names, the action it sits in and the kinds of its
+lead bodies — and needs no list of known tasks, so it works on plans never seen before. This
+module feeds it the store's tasks and turns its themes into answers: ids, labels, each link's
+score, and on demand each link's evidence.
 
-- tasks are compared only within one action key (``graph/data/action_keys.yaml``): the same
-  words under "elderly" and under "youth" are different work;
-- a pair's score (0..100) mixes the character similarity (rapidfuzz ``fuzz.ratio``; Chinese has no
-  word breaks, so token scorers are useless) of the titles, without generic verbs such as 实施/加强,
-  and of the opening of the task's text: ``w * ratio(titles) + (1 - w) * ratio(texts)``;
-- plans are taken in a fixed order (by plan id); each task of a plan joins the best-scoring theme
-  at or above the threshold that holds no task of its plan yet (best pairs first), or starts a theme.
-  A theme therefore holds at most one task per plan. Each link carries its score: the task's best
-  score against the theme's first few other tasks (its examples); 100 for a theme of one task.
-
-The parameters live in ``graph/data/themes.yaml``; the threshold was chosen on the seeds against
-hand labels (``docs/themes.md``). The themes are computed from ``store.tasks()``; the writers keep
-them in the embedded store with the store generation they were computed at (``theme_index``), so
-both stores answer alike and an upload is seen on the next question.
+The parameters live in ``graph/data/themes.yaml`` and ``graph/data/theme_phrases.yaml``; the
+threshold was chosen on the seeds against labels written by reading them (``docs/themes.md``). The
+themes are computed from ``store.tasks()`` and their leads' kinds; the writers keep them in the
+embedded store with the store generation they were computed at (``theme_index``), so both stores
+answer alike and an upload is seen on the next question.
 
 Example:
     >>> index = theme_index(store)                                  # doctest: +SKIP
@@ -27,37 +22,28 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.resources
-import re
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
 
 import orjson
-import yaml
 from pydantic import BaseModel, Field
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from plangraph.graph.heap import no_gc
-from plangraph.graph.kinds import normalize_text
 from plangraph.graph.rows import TaskRow
 from plangraph.graph.store import GraphStore, KeepsDerived
 
 from .errors import NotFound
 from .names import NameCatalog, resolve_jurisdiction, suggest
 from .results import Page
+from .theme_match import (Encoder, MatchSettings, TaskText, Themes, cluster, explain_many, match_settings,
+                          strip_title)
 
-_SPACES = re.compile(r"[\s\u3000\u200b\ufeff]+")
-DATA_PACKAGE = "plangraph.graph"
-DATA_FILE = "data/themes.yaml"
-FOUNDER_SCORE = 100.0
 MAX_LABEL_CANDIDATES = 20
-SAME_TITLE_KEPT = 2  # tasks kept per distinct title of a theme, so a task meets another of its title
 
 __all__ = [
     "LeadAgency", "LeadBasis", "SharedTheme", "Theme", "ThemeIndex", "ThemeLink", "ThemeSettings", "ThemeSide",
@@ -66,114 +52,61 @@ __all__ = [
 ]
 
 
-# --- settings -------------------------------------------------------------------------------
+# --- settings and what a task is compared by ----------------------------------------------
+
+ThemeSettings = MatchSettings  # the method's parameters (graph/data/themes.yaml)
 
 
-@dataclass(frozen=True)
-class ThemeSettings:
-    """The method's parameters, as read from ``graph/data/themes.yaml``."""
-
-    version: int
-    threshold: float
-    title_weight: float
-    text_chars: int
-    examples_per_theme: int
-    candidates: int
-    leading_words: tuple[str, ...]
-    trailing_words: tuple[str, ...]
-
-    def with_threshold(self, threshold: float) -> ThemeSettings:
-        """The same method at another threshold (to measure precision and recall)."""
-        return ThemeSettings(**{**self.__dict__, "threshold": float(threshold)})
-
-
-def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
-
-
-@functools.cache
 def theme_settings() -> ThemeSettings:
-    """Read and check ``data/themes.yaml`` once per process."""
-    text = importlib.resources.files(DATA_PACKAGE).joinpath(DATA_FILE).read_text("utf-8")
-    raw: dict[str, Any] = yaml.safe_load(text)
-    settings = ThemeSettings(
-        version=int(raw["version"]), threshold=float(raw["threshold"]),
-        title_weight=float(raw["title_weight"]), text_chars=int(raw["text_chars"]),
-        examples_per_theme=int(raw["examples_per_theme"]), candidates=int(raw["candidates"]),
-        leading_words=_longest_first(raw["leading_words"]),
-        trailing_words=_longest_first(raw["trailing_words"]),
-    )
-    if not 0 <= settings.title_weight <= 1 or not 0 <= settings.threshold <= 100:
-        raise ValueError(f"{DATA_FILE}: title_weight must be in 0..1 and threshold in 0..100")
-    return settings
-
-
-# --- what a task is compared by ---------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=65536)
-def _title_key(title: str, leading: tuple[str, ...], trailing: tuple[str, ...]) -> str:
-    key = normalize_text(title).rstrip("。；;，,")
-    changed = True
-    while changed:
-        changed = False
-        for word in leading:
-            if key.startswith(word) and len(key) - len(word) >= 2:
-                key, changed = key[len(word):], True
-    for word in trailing:
-        if key.endswith(word) and len(key) - len(word) >= 2:
-            return key[: -len(word)]
-    return key
+    """Read and check ``data/themes.yaml`` and ``data/theme_phrases.yaml`` once per process."""
+    return match_settings()
 
 
 def title_key(title: str, settings: ThemeSettings | None = None) -> str:
     """The title without generic opening verbs and one generic ending: 加强科普基地建设 -> 科普基地."""
-    settings = settings or theme_settings()
-    return _title_key(title, settings.leading_words, settings.trailing_words)
+    return strip_title(title, settings)
 
 
-@functools.cache
-def _t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def text_opening(task: TaskRow, settings: ThemeSettings) -> str:
-    """The first characters of the task's text after its title, without its clause, in
-    simplified characters and without spaces."""
-    text = task.text
-    if task.clause:
-        text = text.replace(task.clause, "")
-    _, sep, body = text.partition("。")
-    # dropping spaces shortens the text, so cut with a margin first
-    body = _SPACES.sub("", body[: settings.text_chars * 2] if sep else "")
-    return _t2s().convert(body)[: settings.text_chars]
+def task_text(task: TaskRow, lead_kinds: Sequence[str] = ()) -> TaskText:
+    """What the matching reads of a stored task: its paragraph without the responsibility clause,
+    its action key and the kinds of its lead bodies."""
+    text = task.text.replace(task.clause, "") if task.clause else task.text
+    return TaskText(id=task.id, plan=task.plan_id, action_key=task.action_key, title=task.title,
+                    text=text, lead_kinds=tuple(sorted(set(lead_kinds))))
 
 
-@dataclass(frozen=True, eq=False)
-class _Probe:
-    """A task as it is compared: its title key and the opening of its text."""
-
-    task: TaskRow
-    title: str
-    text: str
-
-
-def _probe(task: TaskRow, settings: ThemeSettings) -> _Probe:
-    return _Probe(task, title_key(task.title, settings), text_opening(task, settings))
-
-
-def pair_score(a_title: str, a_text: str, b_title: str, b_text: str, settings: ThemeSettings) -> float:
-    """The score of two tasks (0..100); on titles alone when either has no text."""
-    title = fuzz.ratio(a_title, b_title)
-    if not a_text or not b_text:
-        return title
-    w = settings.title_weight
-    return w * title + (1 - w) * fuzz.ratio(a_text, b_text)
+def lead_kinds_of(store: GraphStore, tasks: Sequence[TaskRow] | None = None) -> dict[str, list[str]]:
+    """Task id -> the kinds of the bodies leading it (the task's own leads, else its action's);
+    ``tasks``: the store's tasks when the caller has read them already."""
+    kinds = {a.id: a.kinds for a in store.agencies()}
+    out: dict[str, list[str]] = defaultdict(list)
+    for row in store.assignments(roles=["lead"]):
+        out[row.task_id].extend(kinds.get(row.agency_id, ()))
+    by_action: dict[str, list[str]] = defaultdict(list)
+    for row in store.action_leads():
+        by_action[row.action_id].extend(kinds.get(row.agency_id, ()))
+    if by_action:
+        for task in tasks if tasks is not None else store.tasks():
+            if task.id not in out and task.action_id in by_action:
+                out[task.id] = by_action[task.action_id]
+    return out
 
 
 # --- answers --------------------------------------------------------------------------------
+
+
+class LinkEvidence(BaseModel):
+    """What made a link: the score against one task of the theme, each block's share of it, the
+    stretches of text both tasks contain, and the known works (graph/data/theme_phrases.yaml) both name."""
+
+    compared_with: str = Field(description="Task id of the theme's task this one was compared with")
+    score: float
+    parts: dict[str, float] = Field(description="Share (0..100) of each block: title, text, phrases, "
+                                                "action_key, lead_kinds; they sum to the score")
+    phrases: list[str]
+    concepts: list[str]
+    same_action_key: bool
+    shared_lead_kinds: list[str]
 
 
 class ThemeLink(BaseModel):
@@ -187,12 +120,16 @@ class ThemeLink(BaseModel):
     action_id: str
     action_key: str
     action_title: str
-    score: float = Field(description="Best score (0..100) against the theme's first tasks other than "
-                                      "itself; 100 when the theme has no other task")
+    score: float = Field(description="Mean score (0..100) against the theme's first tasks (its examples) "
+                                      "other than itself; 100 when the theme has no other task")
+    split: bool = Field(False, description="Joined as a further task of a plan that already had one in "
+                                           "this theme (the plan split the work)")
+    evidence: LinkEvidence | None = Field(None, description="Why it is linked (on /themes/{id}): compared "
+                                                            "with the theme's most typical task")
 
 
 class Theme(BaseModel):
-    """Tasks of different plans that are the same work (at most one task per plan)."""
+    """Tasks of different plans that are the same work (several of one plan when it split the work)."""
 
     id: str = Field(description="'<action key>:<label>'; stable while the loaded plans do not change")
     action_key: str
@@ -245,141 +182,12 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return round(len(a & b) / len(union), 4) if union else 0.0
 
 
-# --- clustering -----------------------------------------------------------------------------
+# --- clustering (queries/theme_match.py) ---------------------------------------------------
 
 
-@dataclass
-class _Member:
-    """A task in a theme: its score when it joined, and how many examples it was compared with."""
-
-    probe: _Probe
-    score: float | None
-    compared: int
-
-
-@dataclass
-class _Cluster:
-    """A theme being built: its members, the first two tasks of each distinct title, and its
-    examples (the first task of each of its first few distinct titles)."""
-
-    key: str
-    members: list[_Member] = field(default_factory=list)
-    plans: set[str] = field(default_factory=set)
-    by_title: dict[str, list[_Probe]] = field(default_factory=dict)
-    examples: list[_Probe] = field(default_factory=list)
-
-    def add(self, probe: _Probe, score: float | None, settings: ThemeSettings) -> bool:
-        """Add a member; True when its title is new to the theme (it may then become an example)."""
-        self.members.append(_Member(probe, score, len(self.examples)))
-        self.plans.add(probe.task.plan_id)
-        same = self.by_title.get(probe.title)
-        if same is not None:
-            if len(same) < SAME_TITLE_KEPT:
-                same.append(probe)
-            return False
-        self.by_title[probe.title] = [probe]
-        if len(self.examples) < settings.examples_per_theme:
-            self.examples.append(probe)
-        return True
-
-    def score(self, probe: _Probe, settings: ThemeSettings, start: int = 0) -> float | None:
-        """The best score of the probe against the examples (from ``start`` on) and the theme's
-        first tasks of the same title, never against itself; None when there is none."""
-        others = [*self.examples[start:], *self.by_title.get(probe.title, ())]
-        return _best(probe, others, settings)
-
-    def final_score(self, member: _Member, settings: ThemeSettings) -> float:
-        """The member's score, also against the tasks added after it joined."""
-        later = self.score(member.probe, settings, start=member.compared)
-        found = [s for s in (member.score, later) if s is not None]
-        return round(max(found), 1) if found else FOUNDER_SCORE
-
-
-def _best(probe: _Probe, others: Iterable[_Probe], settings: ThemeSettings) -> float | None:
-    scores = [pair_score(probe.title, probe.text, e.title, e.text, settings)
-              for e in dict.fromkeys(others) if e.task.id != probe.task.id]
-    return max(scores) if scores else None
-
-
-@dataclass
-class _KeyClusters:
-    """The themes of one action key, with flat lists of their examples for rapidfuzz look-ups and
-    every distinct title for exact matches."""
-
-    clusters: list[_Cluster] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    owner: list[int] = field(default_factory=list)
-    exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-
-    def remember(self, index: int, probe: _Probe) -> None:
-        """Index a title new to theme ``index`` (and the probe, when it became an example)."""
-        self.exact[probe.title].append(index)
-        if self.clusters[index].examples[-1] is probe:
-            self.titles.append(probe.title)
-            self.texts.append(probe.text)
-            self.owner.append(index)
-
-
-def _nearby(probe: _Probe, kc: _KeyClusters, settings: ThemeSettings) -> set[int]:
-    """Themes worth scoring: those with a task of the very same title key, else those whose
-    examples are among the best title or text matches."""
-    exact = {t for t in kc.exact.get(probe.title, ()) if probe.task.plan_id not in kc.clusters[t].plans}
-    if exact:
-        return exact
-    found: set[int] = set()
-    limit = settings.candidates
-    for _, _, i in process.extract(probe.title, kc.titles, scorer=fuzz.ratio, limit=limit):
-        found.add(kc.owner[i])
-    if probe.text:
-        for _, _, i in process.extract(probe.text, kc.texts, scorer=fuzz.ratio, limit=limit):
-            found.add(kc.owner[i])
-    return found
-
-
-def _candidates(
-    probes: Sequence[_Probe], kc: _KeyClusters, settings: ThemeSettings
-) -> list[tuple[float, int, int]]:
-    """(score, probe index, theme index) of every pair at or above the threshold, best first."""
-    found = []
-    for p, probe in enumerate(probes):
-        for t in _nearby(probe, kc, settings):
-            if probe.task.plan_id in kc.clusters[t].plans:
-                continue
-            score = kc.clusters[t].score(probe, settings)
-            if score is not None and score >= settings.threshold:
-                found.append((score, p, t))
-    found.sort(key=lambda c: (-c[0], c[1], c[2]))
-    return found
-
-
-def _place(probes: Sequence[_Probe], kc: _KeyClusters, settings: ThemeSettings) -> None:
-    """Put one plan's tasks of one action key into themes: best pairs first, one task per theme."""
-    chosen: dict[int, tuple[int, float]] = {}
-    taken: set[int] = set()
-    for score, p, t in _candidates(probes, kc, settings):
-        if p not in chosen and t not in taken:
-            chosen[p] = (t, score)
-            taken.add(t)
-    for p, probe in enumerate(probes):
-        t, score = chosen.get(p, (-1, None))
-        if t < 0:
-            kc.clusters.append(_Cluster(probe.task.action_key))
-            t = len(kc.clusters) - 1
-        if kc.clusters[t].add(probe, score, settings):
-            kc.remember(t, probe)
-
-
-def _by_plan_and_key(tasks: Iterable[TaskRow]) -> dict[str, dict[str, list[TaskRow]]]:
-    grouped: dict[str, dict[str, list[TaskRow]]] = defaultdict(lambda: defaultdict(list))
-    for task in tasks:
-        grouped[task.plan_id][task.action_key].append(task)
-    return grouped
-
-
-def _label(cluster: _Cluster, settings: ThemeSettings) -> str:
+def _label(titles: Sequence[str], settings: ThemeSettings) -> str:
     """The most common title; among equally common ones, the one closest to the others."""
-    counts = Counter(m.probe.task.title for m in cluster.members)
+    counts = Counter(titles)
     top = max(counts.values())
     tied = [title for title in counts if counts[title] == top][:MAX_LABEL_CANDIDATES]
     keys = {title: title_key(title, settings) for title in tied}
@@ -390,39 +198,49 @@ def _label(cluster: _Cluster, settings: ThemeSettings) -> str:
     return min(tied, key=closeness)
 
 
-def _link(theme_id: str, task: TaskRow, score: float) -> ThemeLink:
+def _link(theme_id: str, task: TaskRow, score: float, split: bool) -> ThemeLink:
     return ThemeLink(theme_id=theme_id, task_id=task.id, task_title=task.title, jurisdiction=task.jurisdiction,
                      plan_id=task.plan_id, action_id=task.action_id, action_key=task.action_key,
-                     action_title=task.action_title, score=score)
+                     action_title=task.action_title, score=score, split=split)
 
 
-def _finish(clusters: Iterable[_Cluster], settings: ThemeSettings) -> list[Theme]:
-    """Themes with ids, labels, and each member's score against the theme's other examples."""
+def _finish(built: Themes, rows: Mapping[str, TaskRow], settings: ThemeSettings) -> list[Theme]:
+    """Themes with ids, labels, and each member's score against the theme's examples."""
     themes: list[Theme] = []
     used: Counter[str] = Counter()
-    for cluster in clusters:
-        label = _label(cluster, settings)
-        base = f"{cluster.key}:{label}"
+    for i, cluster in enumerate(built.themes):
+        tasks = [rows[built.tasks[r].id] for r in cluster.members]
+        key = Counter(t.action_key for t in tasks).most_common(1)[0][0]
+        label = _label([t.title for t in tasks], settings)
+        base = f"{key}:{label}"
         used[base] += 1
         theme_id = base if used[base] == 1 else f"{base}~{used[base]}"
-        members = [_link(theme_id, m.probe.task, cluster.final_score(m, settings))
-                   for m in sorted(cluster.members, key=lambda m: (m.probe.task.jurisdiction, m.probe.task.id))]
-        themes.append(Theme(id=theme_id, action_key=cluster.key, label=label,
-                            jurisdictions=len(cluster.plans), members=members))
+        scores = built.member_scores(i)
+        members = sorted((_link(theme_id, t, sc, sp) for t, sc, sp in zip(tasks, scores, cluster.split, strict=True)),
+                         key=lambda m: (m.jurisdiction, m.task_id))
+        themes.append(Theme(id=theme_id, action_key=key, label=label, jurisdictions=len(cluster.plans),
+                            members=members))
     return themes
 
 
-def build_themes(tasks: Iterable[TaskRow], settings: ThemeSettings | None = None) -> list[Theme]:
-    """Themes of the given tasks (all plans), in action-key order, then by first appearance."""
+def build_matched(tasks: Iterable[TaskRow], settings: ThemeSettings | None = None,
+                  lead_kinds: Mapping[str, Sequence[str]] | None = None) -> tuple[list[Theme], Themes]:
+    """Themes of the given tasks (all plans), and the matching state that can take one more plan."""
     settings = settings or theme_settings()
-    keys: dict[str, _KeyClusters] = defaultdict(_KeyClusters)
-    grouped = _by_plan_and_key(tasks)
+    rows = {t.id: t for t in tasks}
+    kinds = lead_kinds or {}
     with no_gc():
-        for plan_id in sorted(grouped):
-            for key in sorted(grouped[plan_id]):
-                ordered = sorted(grouped[plan_id][key], key=lambda t: (t.action_seq, t.seq, t.id))
-                _place([_probe(t, settings) for t in ordered], keys[key], settings)
-        return _finish((c for key in sorted(keys) for c in keys[key].clusters), settings)
+        built = cluster([task_text(t, kinds.get(t.id, ())) for t in rows.values()], settings)
+        themes = _finish(built, rows, settings)
+    order = {key: i for i, key in enumerate(dict.fromkeys(sorted(t.action_key for t in themes)))}
+    themes.sort(key=lambda t: order[t.action_key])  # action-key order, then by first appearance
+    return themes, built
+
+
+def build_themes(tasks: Iterable[TaskRow], settings: ThemeSettings | None = None,
+                 lead_kinds: Mapping[str, Sequence[str]] | None = None) -> list[Theme]:
+    """Themes of the given tasks (all plans), in action-key order, then by first appearance."""
+    return build_matched(tasks, settings, lead_kinds)[0]
 
 
 # --- the index, kept in the store ----------------------------------------------------------
@@ -434,8 +252,13 @@ class ThemeIndex:
     """All themes of a store state, with look-ups by id, task and jurisdiction."""
 
     def __init__(self, themes: list[Theme], settings: ThemeSettings, seconds: float = 0.0,
-                 generation: int | None = None) -> None:
+                 generation: int | None = None, encoder: Encoder | None = None) -> None:
         self.themes = themes
+        # The fitted weights, to explain a link later; None for themes read back from the store
+        # (the evidence is then weighed on the theme's own tasks).
+        self.encoder = encoder
+        self._explained: dict[str, Theme] = {}
+        self._explain_lock = threading.Lock()
         self.settings = settings
         self.seconds = seconds
         self.generation = generation  # the store generation the themes were computed at, if it counts
@@ -443,8 +266,8 @@ class ThemeIndex:
         self.link_of_task: dict[str, ThemeLink] = {m.task_id: m for t in themes for m in t.members}
         self.by_jurisdiction: dict[str, dict[str, ThemeLink]] = defaultdict(dict)
         for theme in themes:
-            for m in theme.members:
-                self.by_jurisdiction[m.jurisdiction][theme.id] = m
+            for m in sorted(theme.members, key=lambda m: m.split):  # a plan's main task first
+                self.by_jurisdiction[m.jurisdiction].setdefault(theme.id, m)
 
     def theme_of(self, task_id: str) -> Theme | None:
         link = self.link_of_task.get(task_id)
@@ -463,8 +286,9 @@ def settings_version(settings: ThemeSettings) -> str:
 
 def _compute(store: GraphStore, settings: ThemeSettings, generation: int | None) -> ThemeIndex:
     started = time.perf_counter()
-    themes = build_themes(store.tasks(), settings)
-    return ThemeIndex(themes, settings, round(time.perf_counter() - started, 3), generation)
+    tasks = store.tasks()
+    themes, built = build_matched(tasks, settings, lead_kinds_of(store, tasks))
+    return ThemeIndex(themes, settings, round(time.perf_counter() - started, 3), generation, built.encoder)
 
 
 def theme_index(store: GraphStore, settings: ThemeSettings | None = None, keep: bool = False) -> ThemeIndex:
@@ -560,4 +384,36 @@ def get_theme(catalog: NameCatalog, theme_id: str) -> Theme:
     theme = index.by_id.get(theme_id)
     if theme is None:
         raise NotFound("theme", theme_id, suggest(theme_id, list(index.by_id)))
-    return theme
+    return explained(catalog.store, index, theme)
+
+
+def explained(store: GraphStore, index: ThemeIndex, theme: Theme) -> Theme:
+    """The theme with each link's evidence: every member compared with the theme's most typical
+    task (its best-scoring one). Made on demand (it reads the members' texts), kept per index."""
+    with index._explain_lock:
+        done = index._explained.get(theme.id)
+    if done is not None:
+        return done
+    rows = {t.id: t for t in store.tasks(ids=[m.task_id for m in theme.members])}
+    if len(rows) != len(theme.members):  # the store changed under a stale index: no evidence
+        return theme
+    kinds = _lead_kinds_of_tasks(store, list(rows))
+    texts = {tid: task_text(row, kinds.get(tid, ())) for tid, row in rows.items()}
+    typical = max(theme.members, key=lambda m: (m.score, m.task_id)).task_id
+    evidence = explain_many([texts[m.task_id] for m in theme.members], texts[typical], index.settings,
+                            index.encoder)
+    members = [m.model_copy(update={"evidence": LinkEvidence(compared_with=typical, **e.__dict__)})
+               for m, e in zip(theme.members, evidence, strict=True)]
+    done = theme.model_copy(update={"members": members})
+    with index._explain_lock:
+        index._explained[theme.id] = done
+    return done
+
+
+def _lead_kinds_of_tasks(store: GraphStore, task_ids: list[str]) -> dict[str, list[str]]:
+    rows = store.assignments(task_ids=task_ids, roles=["lead"])
+    kinds = {a.id: a.kinds for a in store.agencies(ids=list({r.agency_id for r in rows}))} if rows else {}
+    out: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        out[row.task_id].extend(kinds.get(row.agency_id, ()))
+    return out

@@ -9,6 +9,8 @@ take the string, e.g. to serve it from the API)::
 - ``views``: ``jurisdiction_map``, ``agency_map``, ``comparison_map`` -> ``MapData``
 - ``mapdata``: what a map holds (nodes, edges, legend actions, notes on what was left out)
 - ``html``: ``render_html`` / ``write_html`` (offline page: vis-network inlined, no CDN, UTF-8)
+- ``figure`` / ``graphviz``: ``render_figure`` (static SVG/PNG/PDF for reports, laid out by Graphviz)
+- ``layout``: fixed columns of comparison maps; ``heatmap``: the overlap matrix as a page
 - ``style``: how roles, actions and node kinds look; ``labels``: short labels and hover texts
 - ``select`` / ``index`` / ``nodes``: filters and cap, per-plan look-ups, map parts
 - ``kinds``: the ``kind_of`` callable used to line agencies up across jurisdictions

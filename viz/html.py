@@ -1,10 +1,10 @@
 """A ``MapData`` as one self-contained HTML page that works offline, inside reports and e-mail.
 
-pyvis holds the network (nodes, edges, options); the page around it is ours, because pyvis's own
-template references CDNs (bootstrap, vis-network) even with ``cdn_resources="in_line"``. The page
-inlines the vis-network JS and CSS that ship inside the installed pyvis package, plus our legend,
-filters and notes, declares ``<meta charset="utf-8">`` and a Content-Security-Policy that forbids
-any fetch. ``remote_references`` finds what a browser would fetch from elsewhere; ``render_html``
+The page is ours, not pyvis's, because pyvis's template references CDNs (bootstrap, vis-network)
+even with ``cdn_resources="in_line"`` and repeats every style on every node and edge. The page
+inlines vis-network's esnext build (``assets/VENDORED.md``), the map as compact JSON (Chinese as
+UTF-8, styles once per kind: ``map_payload``), our legend, filters and notes; it declares
+``<meta charset="utf-8">`` and a Content-Security-Policy that forbids any fetch. ``remote_references`` finds what a browser would fetch from elsewhere; ``render_html``
 refuses to return a page that has any.
 
 Example:
@@ -25,20 +25,28 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
+from .layout import comparison_places
 from .mapdata import AGENCY_NODES, ROLE_EDGES, MapData
 from .style import (
     EDGE_STYLES,
     FONT_STACK,
+    MIN_LABEL_PX,
     NODE_LABELS,
     action_colours,
-    hub_positions,
+    edge_styles,
+    legend_shape,
     network_options,
-    vis_edge,
-    vis_node,
+    node_colour,
+    node_styles,
+    sizing,
 )
 
 ASSETS = Path(str(files("plangraph.viz") / "assets"))
-VIS_VERSION = "vis-9.1.2"
+#: vis-network's esnext build and the globals it expects, in load order (see assets/VENDORED.md);
+#: ``uuidv4`` is the name vis-data's UMD wrapper looks up for the uuid library.
+VIS_SCRIPTS = ("hammer-2.0.17.min.js", "component-emitter-1.3.1.js", "keycharm-0.4.0.js",
+               "uuid-8.3.2.min.js", "var uuidv4 = uuid;", "vis-util-5.0.7.esnext.min.js",
+               "vis-data-7.1.9.esnext.min.js", "vis-network-9.1.9.esnext.min.js")
 
 #: Anything a browser would load: src/href/action attributes, CSS url() and @import.
 _REMOTE = re.compile(
@@ -59,43 +67,58 @@ def remote_references(html: str) -> list[str]:
 
 
 def build_network(data: MapData) -> Network:
-    """The map as a pyvis ``Network``: styled nodes and edges, physics options."""
+    """The map as a pyvis ``Network`` (labels, shapes, edges by role), for those who want pyvis's
+    own page or tools; ``render_html`` writes its own leaner page."""
     net = Network(height="100%", width="100%", directed=True, heading=data.title,
                   cdn_resources="in_line")
-    colours = action_colours(a.key for a in data.actions)
-    hubs = [n.id for n in data.nodes if n.kind == "jurisdiction"]
-    places = dict(zip(hubs, hub_positions(len(hubs)), strict=True)) if len(hubs) > 1 else {}
+    shapes = node_styles()
     for node in data.nodes:
-        attrs = vis_node(node, colours)
-        if node.id in places:
-            attrs.update(x=places[node.id][0], y=places[node.id][1], fixed=True)
-        net.add_node(node.id, **attrs)
-    for n, edge in enumerate(data.edges):
-        net.add_edge(edge.source, edge.target, **vis_edge(edge, f"e{n}"))
+        net.add_node(node.id, label=node.label, shape=shapes[node.kind]["shape"], title=node.hover)
+    for edge in data.edges:
+        net.add_edge(edge.source, edge.target, title=edge.hover, role=edge.kind)
     net.options = network_options(len(data.nodes))
     return net
 
 
+def map_payload(data: MapData) -> dict[str, Any]:
+    """What the page's script draws, compact: nodes as [id, label, kind, action, weight, hover,
+    colour, place], edges as [source index, target index, kind, weight, hover]; styles once per
+    kind instead of once per node or edge; hover texts the page can make itself left out."""
+    colours = action_colours(a.key for a in data.actions)
+    places = comparison_places(data)
+    index = {n.id: i for i, n in enumerate(data.nodes)}
+    nodes = []
+    for n in data.nodes:
+        colour = node_colour(n, colours)
+        nodes.append([n.id, n.label, n.kind, n.action or "", n.weight, n.hover,
+                      [colour["background"], colour["border"]] if colour else "",
+                      places.get(n.id, "")])
+    edges = [[index[e.source], index[e.target], e.kind, e.weight, e.hover]
+             for e in data.edges if e.source in index and e.target in index]
+    return {
+        "nodes": nodes, "edges": edges,
+        "styles": {"nodes": node_styles(), "edges": edge_styles(), "sizing": sizing()},
+        "options": network_options(len(data.nodes), columns=bool(places)),
+    }
+
+
 def render_html(data: MapData) -> str:
     """The page of one map, as a string; raises ``OfflineError`` if it would fetch anything."""
-    net = build_network(data)
-    nodes, edges, *_ = net.get_network_data()
     page = _template().render(
         title=data.title,
         subtitle=data.subtitle,
         notes=data.notes,
         capped=data.capped,
-        nodes=nodes,
-        edges=edges,
-        options=net.options,
+        payload=map_payload(data),
         legend_edges=_legend_edges(data),
         legend_nodes=_legend_nodes(data),
         roles=[_edge_entry(k) for k in ROLE_EDGES],
         actions=_action_entries(data),
         agencies=_agency_entries(data),
         font_stack=FONT_STACK,
-        vis_js=_asset_text(_vis_lib() / "vis-network.min.js"),
-        vis_css=_asset_text(_vis_lib() / "vis-network.css"),
+        min_label_px=MIN_LABEL_PX,
+        opening_roles=data.opening_roles,
+        vis_js=_vis_js(),
         page_css=_asset_text(ASSETS / "page.css"),
         page_js=_asset_text(ASSETS / "map.js"),
     )
@@ -120,6 +143,8 @@ def write_html(data: MapData, path: str | Path) -> Path:
 def _template() -> Any:
     env = Environment(loader=FileSystemLoader(str(ASSETS)),
                       autoescape=select_autoescape(["html", "j2"]))
+    # Chinese as UTF-8 characters (a third of the bytes of \uXXXX escapes), no padding spaces
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
     return env.get_template("page.html.j2")
 
 
@@ -131,11 +156,11 @@ def _asset_text(path: Path) -> str:
     return text
 
 
-def _vis_lib() -> Path:
-    """vis-network as shipped inside the installed pyvis package (no download, no CDN)."""
-    import pyvis
-
-    return Path(pyvis.__file__).parent / "templates" / "lib" / VIS_VERSION
+@cache
+def _vis_js() -> str:
+    """The vendored scripts, one after the other (a name that is not a file is a line of code)."""
+    return "\n;".join(_asset_text(ASSETS / name) if name.endswith(".js") else name
+                      for name in VIS_SCRIPTS)
 
 
 def _edge_entry(kind: str) -> dict[str, Any]:
@@ -161,18 +186,11 @@ _SHAPE_SVG = {
 
 
 def _legend_nodes(data: MapData) -> list[dict[str, str]]:
-    colours = action_colours(a.key for a in data.actions)
     out = []
     for kind in data.node_kinds():
-        sample = next(n for n in data.nodes if n.kind == kind)
-        color = vis_node(sample, colours)["color"]
-        fill = color.get("background", "#95a5a6") if isinstance(color, dict) else color
-        stroke = color.get("border", "#555555") if isinstance(color, dict) else color
-        if kind in ("task", "action", "actiongroup"):
-            fill, stroke = "#d5d8dc", "#7f8c8d"  # their colour is the action's: see the filter
-        shape = vis_node(sample, colours)["shape"]
+        shape, colour = legend_shape(kind)
         out.append({"label": NODE_LABELS[kind],
-                    "svg": _SHAPE_SVG[shape].format(fill=fill, stroke=stroke)})
+                    "svg": _SHAPE_SVG[shape].format(fill=colour["background"], stroke=colour["border"])})
     if any(n.kind == "kind" and not n.shared for n in data.nodes):
         out.append({"label": "部门类别 used by one jurisdiction only",
                     "svg": _SHAPE_SVG["dot"].format(fill="#c3c9cf", stroke="#85929e")})

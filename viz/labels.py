@@ -17,12 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from plangraph.graph.model import ROLES, Agency, Mention, Role, Task
+from plangraph.graph.model import ROLES, Action, Agency, Mention, Role, Task
 
 ROLE_ZH: dict[str, str] = {"lead": "牵头", "support": "配合", "responsible": "负责"}
 
 _NUMBER = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*")
 _PREFIX = re.compile(r"^实施")
+_TASK_NUMBER = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[）)])\s*")
+SENTENCE_CHARS = 120
 _SUFFIX = re.compile(r"(科学)?素质提升行动$|提升行动$|行动$|提升工程$|工程$")
 
 
@@ -42,20 +44,29 @@ def names(mentions: Iterable[Mention]) -> str:
     return "、".join(dict.fromkeys(m.name for m in mentions)) or "—"
 
 
-def task_hover(action_title: str, task: Task, jurisdiction: str | None = None) -> str:
-    """Hover of a task: where it sits, its title, the clause as written, and the roles read."""
+def task_sentence(task: Task, limit: int = SENTENCE_CHARS) -> str:
+    """The task's own text without its number and its clause: what the plan asks, in its words."""
+    text = _TASK_NUMBER.sub("", task.text.strip())
+    if task.clause:
+        text = text.replace(task.clause, "")
+    if text.startswith(task.title):  # the title is shown above it
+        text = text[len(task.title):].lstrip("。；;：:，, ")
+    return clip(text, limit)
+
+
+def task_hover(action: Action, task: Task, jurisdiction: str | None = None) -> str:
+    """Hover of a task: its place in the plan (part, action, task number, characters), its
+    sentence, the clause as written, and the roles read."""
     where = f"{jurisdiction} · " if jurisdiction else ""
-    lines = [f"{where}{short_action_title(action_title)} · 任务 {task.seq}", task.title, ""]
+    place = (f"{where}{action.part} · 行动 {action.seq} {short_action_title(action.title)} · "
+             f"任务 {action.seq}.{task.seq} · 字符 chars {task.span[0]}–{task.span[1]}")
+    lines = [place, task.title, *filter(None, [task_sentence(task)]), ""]
     if task.clause:
         lines.append(f"条款 clause as written: {task.clause}")
         if task.shared_clause:
             lines.append("(one clause after the action's last task, shared by its tasks)")
     else:
         lines.append("无责任条款 — the plan names no agency for this task")
-    for role in ROLES:
-        mentions = getattr(task, role)
-        if mentions:
-            lines.append(f"{ROLE_ZH[role]} {role}: {names(mentions)}")
     return "\n".join(lines)
 
 
@@ -70,6 +81,8 @@ def agency_hover(
     return f"{head}\n{kind}\n写法 spellings: {spelled}\n{per_role}"
 
 
-def edge_hover(agency_label: str, role: Role, target_label: str, spellings: Iterable[str]) -> str:
-    written = "、".join(dict.fromkeys(spellings))
-    return f"{agency_label} —{ROLE_ZH[role]} {role}→ {target_label}\nas written: {written}"
+def edge_hover(agency_name: str, spellings: Iterable[str]) -> str:
+    """What an edge adds to "agency —role→ target" (which the page writes itself): the spelling in
+    the clause, when the plan wrote the agency's name another way."""
+    written = [s for s in dict.fromkeys(spellings) if s != agency_name]
+    return f"as written: {'、'.join(written)}" if written else ""

@@ -36,6 +36,8 @@ class MapNode(BaseModel):
     weight: int = Field(0, description="Tasks carried (agencies, kinds) or held (action groups)")
     jurisdiction: str | None = None
     shared: bool = Field(False, description="A kind used by two or more of the jurisdictions shown")
+    spellings: list[str] = Field([], description="Other ways the plan writes an agency's name")
+    place: str = Field("", description="Where a task stands in its plan: action.task number, e.g. 1.3")
 
 
 class MapEdge(BaseModel):
@@ -65,6 +67,9 @@ class MapData(BaseModel):
     notes: list[str] = []
     tasks_shown: int = 0
     tasks_total: int = 0
+    opening_roles: list[EdgeKind] = Field(
+        ["lead", "responsible"],
+        description="Roles the page opens on; the others are counted in the boxes until asked for")
 
     def count(self, kind: NodeKind) -> int:
         return sum(1 for n in self.nodes if n.kind == kind)

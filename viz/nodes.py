@@ -47,7 +47,8 @@ def task_node(idx: AgencyIndex, action: Action, task: Task) -> MapNode:
     j = where(idx)
     return MapNode(
         id=task_id(j, action.seq, task.seq), label=clip(task.title, TASK_LABEL_CHARS), kind="task",
-        hover=task_hover(action.title, task, j), action=action.key, jurisdiction=j,
+        hover=task_hover(action, task, j), action=action.key, jurisdiction=j,
+        place=f"{action.seq}.{task.seq}",
     )
 
 
@@ -57,9 +58,12 @@ def agency_node(idx: AgencyIndex, agency_id: str, multi: bool) -> MapNode:
     hover = agency_hover(agency, idx.spellings(agency_id), idx.role_counts(agency_id), j)
     if idx.action_leads(agency_id):
         hover += f"\n牵头行动 leads {idx.action_leads(agency_id)} action(s)"
+    others = [s for s in dict.fromkeys([*agency.spellings, *idx.spellings(agency_id)])
+              if s != agency.name]
     return MapNode(
         id=agency_id, label=f"{j} {agency.name}" if multi else agency.name,
         kind="group" if idx.is_group(agency_id) else "agency", hover=hover, jurisdiction=j,
+        spellings=others,
     )
 
 
@@ -92,7 +96,7 @@ def add_task(
     for (agency_id, role), spellings in by_agency_role(mentions).items():
         agency = budget.node(agency_node(idx, agency_id, multi))
         budget.edge(MapEdge(source=agency.id, target=node.id, kind=role,
-                            hover=edge_hover(agency.label, role, task.title, spellings)))
+                            hover=edge_hover(idx.agency(agency_id).name, spellings)))
 
 
 def add_action_leads(
@@ -108,8 +112,8 @@ def add_action_leads(
         if not budget.fits([m.agency_id]):
             continue
         agency = budget.node(agency_node(idx, m.agency_id, multi))
-        whole = f"整个行动 the whole action: {where(idx)} {action.title}"
-        hover = edge_hover(agency.label, "lead", whole, [m.name])
+        written = edge_hover(idx.agency(m.agency_id).name, [m.name])
+        hover = "\n".join(filter(None, ["整个行动 leads the whole action", written]))
         budget.edge(MapEdge(source=agency.id, target=hub, kind="lead", hover=hover))
 
 

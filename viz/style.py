@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from .mapdata import EdgeKind, MapEdge, MapNode, NodeKind
+from .mapdata import EdgeKind, MapNode, NodeKind
 
 #: Fonts that hold simplified Chinese on Linux, macOS and Windows; no web fonts are loaded.
 FONT_STACK = (
@@ -109,95 +109,97 @@ def agency_size(tasks: int) -> float:
 
 def agency_font(tasks: int) -> int:
     """Label size of an agency: the busiest stay readable when the whole map is in view."""
-    return 14 + min(tasks, 16) // 2
+    return AGENCY_FONT + min(tasks, 16) // 2
 
 
-def vis_edge(edge: MapEdge, edge_id: str) -> dict[str, Any]:
-    """vis-network attributes of one edge (the ``role`` field drives the in-page role filter)."""
-    s = EDGE_STYLES[edge.kind]
-    width = s["width"] * (1 + 0.6 * math.log2(edge.weight)) if edge.weight > 1 else s["width"]
-    out: dict[str, Any] = {
-        "id": edge_id,
-        "role": edge.kind,
-        "color": {"color": s["color"], "highlight": s["color"], "hover": s["color"],
-                  "opacity": _OPACITY.get(edge.kind, 0.9)},
-        "width": round(width, 2),
-        "dashes": s["dashes"],
-        "length": s["length"],
-        # support edges are many and weak facts: drawn, but they do not pull the layout about
-        "physics": edge.kind != "support",
-        "arrows": {"to": {"enabled": s["arrow"], "scaleFactor": 0.6}},
-    }
-    if edge.hover:
-        out["title"] = edge.hover
+#: Smallest label size on any map, in CSS pixels at scale 1; the page never zooms out so far that
+#: a label is drawn under MIN_LABEL_PX on screen.
+BASE_FONT = 14
+AGENCY_FONT = 14
+MIN_LABEL_PX = 12
+
+
+def edge_styles() -> dict[str, dict[str, Any]]:
+    """vis-network attributes per edge kind, sent once per page (not once per edge)."""
+    out = {}
+    for kind, s in EDGE_STYLES.items():
+        out[kind] = {
+            "color": {"color": s["color"], "highlight": s["color"], "hover": s["color"],
+                      "opacity": _OPACITY.get(kind, 0.9)},
+            "width": s["width"], "dashes": s["dashes"], "length": s["length"],
+            # support edges are many and weak facts: drawn, but they do not pull the layout about
+            "physics": kind != "support",
+            "arrows": {"to": {"enabled": s["arrow"], "scaleFactor": 0.6}},
+        }
     return out
 
 
-def vis_node(node: MapNode, colours: dict[str, str]) -> dict[str, Any]:
-    """vis-network attributes of one node; ``nk`` and ``act`` drive the in-page filters."""
-    out: dict[str, Any] = {
-        "label": node.label,
-        "shape": NODE_SHAPES[node.kind],
-        "nk": node.kind,
-        "act": node.action,
-        "font": {"face": FONT_STACK, "size": 14, "color": "#1b2631",
-                 "strokeWidth": 3, "strokeColor": "#ffffff"},
+def node_styles() -> dict[str, dict[str, Any]]:
+    """vis-network attributes per node kind, sent once per page; a node adds only its own."""
+    def font(size: int, **more: Any) -> dict[str, Any]:
+        return {"face": FONT_STACK, "size": size, "color": "#1b2631", **more}
+
+    halo = {"strokeWidth": 3, "strokeColor": "#ffffff"}
+    agency = {"shape": "dot", "color": AGENCY_COLOUR, "borderWidth": 2,
+              "font": font(AGENCY_FONT, strokeWidth=4, strokeColor="#ffffff")}
+    return {
+        "task": {"shape": "square", "size": 8, "font": font(BASE_FONT, **halo) | {"color": "#4d5656"}},
+        "action": {"shape": "box", "margin": 6, "borderWidth": 1,
+                   "font": font(17, bold=True) | {"color": "#111111"}},
+        "actiongroup": {"shape": "box", "margin": 6, "borderWidth": 1,
+                        "font": font(15, bold=True) | {"color": "#111111"}},
+        "agency": agency,
+        "group": agency | {"shape": "hexagon", "color": GROUP_COLOUR},
+        "kind": agency,
+        "jurisdiction": {"shape": "box", "color": JURISDICTION_COLOUR, "margin": 10,
+                         "font": font(22) | {"color": "#ffffff"}},
     }
-    if node.hover:
-        out["title"] = node.hover
-    out.update(_kind_style(node, colours))
-    return out
 
 
-def _kind_style(node: MapNode, colours: dict[str, str]) -> dict[str, Any]:
-    kind = node.kind
-    fill = colours.get(node.action or "", "#95a5a6")
-    if kind == "task":
-        return {"size": 8, "color": {"background": fill, "border": _darker(fill)},
-                "font": {"face": FONT_STACK, "size": 11, "color": "#4d5656",
-                         "strokeWidth": 3, "strokeColor": "#ffffff"}}
-    if kind in ("action", "actiongroup"):
-        return {"color": {"background": fill, "border": _darker(fill)},
-                "font": {"face": FONT_STACK, "size": 16 if kind == "action" else 15,
-                         "color": "#111111", "bold": True},
-                "margin": 6, "borderWidth": 1}
-    if kind in ("agency", "group", "kind"):
-        colour = {"agency": AGENCY_COLOUR, "group": GROUP_COLOUR}.get(kind, AGENCY_COLOUR)
-        if kind == "kind" and not node.shared:
-            colour = UNSHARED_KIND_COLOUR
-        return {"size": agency_size(node.weight), "color": colour, "borderWidth": 2,
-                "font": {"face": FONT_STACK, "size": agency_font(node.weight), "color": "#1b2631",
-                         "strokeWidth": 4, "strokeColor": "#ffffff"}}
-    return {"color": JURISDICTION_COLOUR, "margin": 10,
-            "font": {"face": FONT_STACK, "size": 20, "color": "#ffffff"}}
+def sizing() -> dict[str, float]:
+    """The constants of ``agency_size``/``agency_font``, for the page that resizes agencies to
+    what the active filter leaves them."""
+    return {"base": 8, "per": 3, "max": 30, "font": AGENCY_FONT, "fontMax": 16, "minPx": MIN_LABEL_PX}
 
 
-def _darker(hex_colour: str, factor: float = 0.7) -> str:
+def node_colour(node: MapNode, colours: dict[str, str]) -> dict[str, str] | None:
+    """The colour of a node that has its own (tasks and actions take their action's)."""
+    if node.kind in ("task", "action", "actiongroup"):
+        fill = colours.get(node.action or "", "#95a5a6")
+        return {"background": fill, "border": darker(fill)}
+    if node.kind == "kind" and not node.shared:
+        return UNSHARED_KIND_COLOUR
+    return None
+
+
+def legend_shape(kind: NodeKind) -> tuple[str, dict[str, str]]:
+    """Shape and colour a legend draws for a node kind (grey for kinds coloured by action)."""
+    base = node_styles()[kind]
+    colour = base.get("color", {"background": "#d5d8dc", "border": "#7f8c8d"})
+    return base["shape"], colour
+
+
+def darker(hex_colour: str, factor: float = 0.7) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#{:02x}{:02x}{:02x}".format(*(int(c * factor) for c in (r, g, b)))
 
 
-def hub_positions(count: int, radius: float = 450.0) -> list[tuple[float, float]]:
-    """Fixed places for jurisdiction hubs (comparison map): side by side for two, else a circle,
-    so each jurisdiction's work gathers on its side and shared kinds settle in between."""
-    if count == 2:
-        return [(-radius, 0.0), (radius, 0.0)]
-    return [(round(radius * math.cos(2 * math.pi * i / count - math.pi / 2), 1),
-             round(radius * math.sin(2 * math.pi * i / count - math.pi / 2), 1))
-            for i in range(count)]
-
-
-def network_options(nodes: int = 0) -> dict[str, Any]:
+def network_options(nodes: int = 0, columns: bool = False) -> dict[str, Any]:
     """Physics that settles in a few seconds; the page turns physics off once it has settled.
 
     vis's "improved layout" (a Kamada-Kawai start) is slow on large maps, so only small ones use it.
+    With ``columns`` (a comparison: hubs and action groups pinned in columns) only the agency kinds
+    move, and they push each other further apart, so their labels do not sit on one another.
     """
+    spread = ({"gravitationalConstant": -120, "centralGravity": 0.01, "springLength": 140,
+               "springConstant": 0.04, "avoidOverlap": 1.0} if columns else
+              {"gravitationalConstant": -80, "centralGravity": 0.01, "springLength": 100,
+               "springConstant": 0.06, "avoidOverlap": 0.6})
     return {
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.008,
-                                 "springLength": 90, "springConstant": 0.06, "avoidOverlap": 0.4},
+            "forceAtlas2Based": spread,
             "stabilization": {"enabled": True, "iterations": 600, "updateInterval": 50,
                               "fit": True},
         },

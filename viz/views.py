@@ -129,6 +129,7 @@ def agency_map(
     title_kind = _kind_title(kind) if kind is not None else None
     data = _finish(budget, _agency_title(targets, title_kind), candidates, shown)
     data.subtitle = _agency_subtitle(data, targets)
+    data.opening_roles = list(role_set)  # one agency's supports are few once tasks are folded
     data.notes += _filter_notes(actions, roles, None, None)
     if not targets:
         data.notes.append(f"No agency matched {sorted(agencies or [kind or ''])}.")
@@ -250,9 +251,11 @@ def _unassigned_note(candidates: list[Candidate]) -> list[str]:
 
 
 def _plan_subtitle(plan: Plan, data: MapData) -> str:
-    parts = [plan.period or "", f"{data.tasks_total} tasks", f"{len(data.actions)} actions",
-             f"{data.count('agency')} agencies", f"{data.count('group')} groups",
-             f"source: {plan.source.file}"]
+    j = plan.jurisdiction
+    place = "".join(p for p in (j.province, j.parent_city) if p and p != j.name) + j.name
+    period = f"{plan.period.replace('-', '—')}年" if plan.period else ""
+    parts = [place, period, f"{data.tasks_total} tasks", f"{len(data.actions)} actions",
+             f"{data.count('agency')} agencies", f"{data.count('group')} groups"]
     return " · ".join(p for p in parts if p)
 
 
@@ -365,7 +368,7 @@ def _draw_group(
     j = plan.jurisdiction.name
     titles = [t.title for a in group_actions for t in a.tasks]
     listed = "\n".join(f"· {t}" for t in titles[:12]) + ("\n…" if len(titles) > 12 else "")
-    budget.node(MapNode(id=group_id, label=f"{j}\n{label} {len(titles)}项", kind="actiongroup",
+    budget.node(MapNode(id=group_id, label=f"{label} {len(titles)}项", kind="actiongroup",
                         hover=f"{j} · {label}: {len(titles)} 项任务 tasks\n{listed}", action=key,
                         weight=len(titles), jurisdiction=j))
     budget.edge(MapEdge(source=plan.id, target=group_id, kind="part"))

@@ -29,19 +29,24 @@ def get_agencies(
 
 
 @router.get("/agencies/{agency_id}", response_model=AgencyDetail, responses=ok(
-    {"agency": AGENCY_ROW, "load": {"agency": AGENCY_ROW, "lead": 23, "support": 9, "responsible": 0, "total": 32},
-     "collaborators": [{"agency": AGENCY, "shared_tasks": 26, "roles": {"support": 15, "lead": 11}}]}, 404))
+    {"agency": AGENCY_ROW, "load": {"agency": AGENCY_ROW, "lead": 23, "support": 9, "responsible": 0, "total": 32,
+                                    "action_leads": 0},
+     "collaborators": [{"agency": AGENCY, "shared_tasks": 26, "roles": {"support": 15, "lead": 11}}],
+     "action_leads": []}, 404))
 async def get_agency(catalog: CatalogDep, agency_id: Annotated[str, Path(max_length=MAX_NAME * 2, examples=["丰都县:县科协"])]) -> AgencyDetail:
-    """One agency: its spellings, kinds, tasks per role, and the agencies it shares tasks with."""
+    """One agency: its spellings, kinds, tasks per role, the agencies it shares tasks with, and the
+    actions it leads as a whole (〔牵头部门：…〕, with their tasks)."""
     return agency_detail(catalog, agency_id)
 
 
 @router.get("/collaborators", response_model=list[Collaboration], responses=ok(
-    [{"agency": AGENCY_ROW, "collaborators": [{"agency": AGENCY, "shared_tasks": 26, "roles": {"lead": 11}}]}], 404))
+    [{"agency": AGENCY_ROW, "collaborators": [{"agency": AGENCY, "shared_tasks": 26, "roles": {"lead": 11}}],
+      "action_leads": []}], 404))
 def get_collaborators(
     catalog: CatalogDep,
     agency: Annotated[str, Query(min_length=1, max_length=MAX_NAME, examples=["县科协"])],
     jurisdiction: JurisdictionName = None,
 ) -> list[Collaboration]:
-    """Who works with whom: agencies named on the same tasks as the given one, with counts."""
+    """Who works with whom: agencies named on the same tasks as the given one, with counts (and the
+    actions the given one leads as a whole)."""
     return collaboration(catalog, agency, jurisdiction)

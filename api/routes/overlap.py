@@ -111,7 +111,7 @@ def get_heatmap(catalog: CatalogDep, jurisdiction: Chosen = None, measure: Measu
 
 
 @router.get("/themes", response_model=ThemePage, responses=ok(
-    {"total": 13, "limit": 50, "offset": 0, "theme_threshold": 45.0, "items": [
+    {"total": 13, "limit": 50, "offset": 0, "theme_threshold": 30.0, "items": [
         {"id": "elderly:实施智慧助老行动", "action_key": "elderly", "label": "实施智慧助老行动", "jurisdictions": 5,
          "titles": ["实施智慧助老行动", "开展智慧助老行动", "实施智慧助老科普行动"]}]}, 404))
 def get_themes(
@@ -131,12 +131,19 @@ def get_themes(
      "members": [{"theme_id": "elderly:实施智慧助老行动", "task_id": "丰都县:t4.1",
                   "task_title": "实施智慧助老科普行动", "jurisdiction": "丰都县", "plan_id": "plan:丰都县",
                   "action_id": "丰都县:a4", "action_key": "elderly",
-                  "action_title": "实施老年人科学素质提升行动", "score": 74.0}]}, 404))
+                  "action_title": "实施老年人科学素质提升行动", "score": 74.0, "split": False,
+                  "evidence": {"compared_with": "忻州市:t4.1", "score": 78.0,
+                               "parts": {"title": 17.5, "text": 30.2, "phrases": 20.0, "action_key": 10.0,
+                                         "lead_kinds": 0.3},
+                               "phrases": ["融入智慧社会的需求和困难", "提升老年人信息获取"],
+                               "concepts": ["智慧助老"], "same_action_key": True, "shared_lead_kinds": []}}]},
+    404))
 def get_one_theme(
     catalog: CatalogDep,
     theme_id: Annotated[str, Path(min_length=1, max_length=MAX_NAME * 3, examples=["elderly:实施智慧助老行动"])],
 ) -> Theme:
-    """One theme: every task linked to it, each with its score."""
+    """One theme: every task linked to it, each with its score and the evidence of the link (compared
+    with the theme's most typical task: each block's share of the score, shared phrases, known works)."""
     return get_theme(catalog, theme_id)
 
 

@@ -38,7 +38,7 @@ router = APIRouter(tags=["plans"])
 )
 async def upload_plan(
     request: Request, store: StoreDep, catalog: CatalogDep, settings: SettingsDep, lock: LockDep,
-    file: Annotated[UploadFile, File(description="A plan file: .txt, .docx, .pdf or .html")],
+    file: Annotated[UploadFile, File(description="A plan file: .txt, .docx, .doc, .wps, .pdf, .ofd, .html or a page image")],
     authorization: Annotated[str | None, Header(max_length=500)] = None,
 ) -> LoadResult:
     """Load a plan file, replacing the stored plan of the same jurisdiction."""

@@ -3,7 +3,10 @@
 Why it is built this way: a national corpus is thousands of files, so files are parsed (and turned
 into graph records) in worker processes while the main process writes finished plans to the store
 in input order. A file that cannot be read is reported with its reason and skipped; it never reaches
-the store, so nothing already stored is lost, and the exit code is 1 when any file failed.
+the store, so nothing already stored is lost, and the exit code is 1 when any file failed. A
+folder's files that no loader reads (``loaders.readable_suffixes``: a .doc, a .zip, a picture, the
+manifest beside a synthetic corpus) are named too, as skipped with the reason, and counted as not
+loaded; they do not fail the load (a folder of plans often holds other files).
 
 The workers are forked (cheap to start, and they inherit the parser's tables, warmed by parsing the
 first file in the main process) before the store is opened and before the progress bar starts its
@@ -25,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -39,8 +43,9 @@ from plangraph.graph.errors import StoreError
 from plangraph.graph.rows import LoadResult
 from plangraph.graph.settings import StoreKind
 from plangraph.graph.store import GraphStore, open_store
+from plangraph.loaders.detect import readable_suffixes
+from plangraph.loaders.plan_files import plan_files
 
-SUFFIXES: frozenset[str] = frozenset({".txt", ".docx", ".pdf", ".html", ".htm"})
 #: Below this many files, parsing in-process beats starting worker processes.
 PARALLEL_FROM = 8
 #: Files per task sent to a worker: few enough round trips, results still arriving steadily.
@@ -59,18 +64,47 @@ err = Console(stderr=True, soft_wrap=True)
 Parsed = tuple[Path, PlanRecords | None, str | None]
 
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files named, and plan files found in folders (recursively, sorted); missing paths fail."""
-    files: list[Path] = []
-    missing: list[tuple[Path, str]] = []
+@dataclass
+class Collected:
+    """What the paths given to ``load`` hold: plan files to read, paths that are not there, and
+    files of a folder that no loader reads (named in the summary, never passed over in silence)."""
+
+    files: list[Path] = field(default_factory=list)
+    missing: list[tuple[Path, str]] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    hidden: int = 0  # files in hidden folders or hidden themselves (.git, .DS_Store): counted, not listed
+
+
+def _hidden(path: Path, top: Path) -> bool:
+    """Inside a hidden folder or hidden itself (.git, .DS_Store): not the user's plans."""
+    return any(part.startswith(".") for part in path.relative_to(top).parts)
+
+
+def collect_files(paths: Iterable[Path]) -> Collected:
+    """Files named (read whatever their suffix: the loader sniffs), and files found in folders
+    (recursively, sorted): those the loaders read, the others named as skipped with the reason.
+    Hidden files and folders (.git) are passed over and counted. Missing paths fail."""
+    readable = readable_suffixes()
+    found = Collected()
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+            plans = [p for p in plan_files(path) if not _hidden(p, path)]  # a folder of page images is one plan
+            found.files.extend(plans)
+            taken = set(plans)
+            for p in sorted(p for p in path.rglob("*") if p.is_file()):
+                if _hidden(p, path):
+                    found.hidden += 1
+                elif p in taken or p.parent in taken:  # a plan, or a page of a plan's page folder
+                    continue
+                else:
+                    found.skipped.append((p, f"unsupported format ({p.suffix or 'no suffix'}; "
+                                             f"readable: {' '.join(sorted(readable))})"))
         elif path.is_file():
-            files.append(path)
+            found.files.append(path)
         else:
-            missing.append((path, f"{path}: no such file or folder"))
-    return list(dict.fromkeys(files)), missing
+            found.missing.append((path, f"{path}: no such file or folder"))
+    found.files = list(dict.fromkeys(found.files))
+    return found
 
 
 def parse_to_records(path: Path) -> Parsed:
@@ -198,7 +232,9 @@ def run_load(
     return results, failures
 
 
-def _summary(results: list[LoadResult], failures: list[tuple[Path, str]]) -> dict:
+def _summary(
+    results: list[LoadResult], failures: list[tuple[Path, str]], skipped: list[tuple[Path, str]], hidden: int = 0,
+) -> dict:
     return {
         "plans": len(results),
         "replaced": sum(r.replaced for r in results),
@@ -206,15 +242,21 @@ def _summary(results: list[LoadResult], failures: list[tuple[Path, str]]) -> dic
         "edges": sum(r.edges for r in results),
         "assignments": sum(r.assignments for r in results),
         "failed": [{"file": str(p), "error": e} for p, e in failures],
+        "skipped": [{"file": str(p), "reason": r} for p, r in skipped],
+        "not_loaded": len(failures) + len(skipped),
+        "hidden_passed_over": hidden,
     }
 
 
 def open_or_exit(store: StoreKind | None, db: Path | None, create: bool = False) -> GraphStore:
-    """The store, or a one-line error (no traceback) when it cannot be opened; a store that does
-    not exist is made only with ``create`` (a command that writes)."""
+    """The store (``create``: started empty when there is none), or a one-line error (no traceback)
+    when it cannot be opened: a ``StoreError`` (missing, damaged) by ``plangraph.cli.Commands``,
+    anything else (an unreachable server, bad settings) here."""
     try:
         return open_store(store, db, create=create)
-    except Exception as exc:  # unreachable server, damaged file, bad settings
+    except StoreError:
+        raise
+    except Exception as exc:  # unreachable server, bad settings
         err.print(f"[red]error[/red] cannot open the {store or 'configured'} store: {exc}", highlight=False)
         raise typer.Exit(1) from None
 
@@ -229,25 +271,35 @@ def _keep_themes(graph: GraphStore) -> None:
         theme_index(graph, keep=True)
 
 
-def _print_failures(summary: dict) -> None:
+def _print_not_loaded(summary: dict) -> None:
+    """Every file not loaded, one line each: the failed with their error, the skipped with why."""
     if summary["failed"]:
         err.print(f"[red]{len(summary['failed'])} files failed:[/red]", highlight=False)
         for f in summary["failed"]:
             err.print(f"  [red]error[/red] {f['error']}", highlight=False)
+    if summary["skipped"]:
+        err.print(f"[yellow]{len(summary['skipped'])} files skipped:[/yellow]", highlight=False)
+        for f in summary["skipped"]:
+            err.print(f"  [yellow]skipped[/yellow] {f['file']}: {f['reason']}", highlight=False)
+    if summary["hidden_passed_over"]:
+        err.print(f"{summary['hidden_passed_over']} hidden files (in .git and the like) passed over", highlight=False)
 
 
 @app.command()
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Plan files or folders (.txt .docx .pdf .html .htm)")],
+    paths: Annotated[list[Path], typer.Argument(help="Plan files or folders (a folder's files of other formats are named as skipped)")],
     store: STORE_OPTION = None,
     db: DB_OPTION = None,
     workers: Annotated[int, typer.Option(help="Parser processes (0: per core and load, see BENCHMARKS.md; 1: parse in this process)")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
 ) -> None:
     """Parse plan files and store them; a plan of a jurisdiction already stored replaces it."""
-    files, failures = collect_files(paths)
-    if not files and not failures:
-        err.print("[red]error[/red] no plan files found", highlight=False)
+    found = collect_files(paths)
+    files = found.files
+    if not files and not found.missing:
+        skipped = f" ({len(found.skipped)} files of other formats)" if found.skipped else ""
+        err.print(f"[red]error[/red] no plan files found{skipped}", highlight=False)
+        _print_not_loaded(_summary([], [], found.skipped, found.hidden))
         raise typer.Exit(1)
     with parsed_files(files, workers or auto_workers()) as parsed:  # workers start before the store opens
         graph = open_or_exit(store, db, create=True)
@@ -261,14 +313,15 @@ def load(
             raise typer.Exit(1) from None
         finally:
             graph.close()
-    summary = _summary(results, failures + parse_failures)
-    _print_failures(summary)
+    summary = _summary(results, found.missing + parse_failures, found.skipped, found.hidden)
+    _print_not_loaded(summary)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        Console().print(
+        Console(soft_wrap=True).print(
             f"loaded {summary['plans']} plans ({summary['replaced']} replaced): {summary['tasks']} tasks, "
             f"{summary['edges']} edges ({summary['assignments']} agency-task); "
-            f"{len(summary['failed'])} files failed", highlight=False,
+            f"{summary['not_loaded']} files not loaded ({len(summary['failed'])} failed, "
+            f"{len(summary['skipped'])} skipped)", highlight=False,
         )
     raise typer.Exit(1 if summary["failed"] else 0)

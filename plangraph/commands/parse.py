@@ -39,7 +39,7 @@ def _source_of(path: Path) -> Source:
 
 @app.command()
 def parse(
-    files: Annotated[list[Path], typer.Argument(help="Plan files (.txt .docx .pdf .html)")],
+    files: Annotated[list[Path], typer.Argument(help="Plan files (.txt .docx .doc .wps .pdf .ofd .html .png .jpg .tif), or folders of page images")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan JSON of shared/spec/plan-json.md")] = False,
 ) -> None:
     """Read plan files and show what they say: actions, tasks, agencies and their roles."""

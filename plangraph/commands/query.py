@@ -25,6 +25,7 @@ from plangraph.graph.model import Role
 from plangraph.graph.settings import StoreKind
 from plangraph.queries import NameCatalog, NotFound, collaboration, compare, profile, tasks_for
 from plangraph.queries.export import export_csv, export_graphml, export_json
+from plangraph.queries.results import ActionLeadItem
 
 T = TypeVar("T")
 StoreOpt = Annotated[StoreKind | None, typer.Option("--store", help="embedded (default) or neo4j")]
@@ -34,10 +35,11 @@ err = Console(stderr=True)
 
 
 def _answer(store: StoreKind | None, db: Path | None, question: Callable[[NameCatalog], T]) -> T:
-    """Open the store, ask, close; an unknown name exits 1 with the suggestions."""
+    """Open the store (it must exist), ask, close; an unknown name exits 1 with the suggestions
+    (a missing or damaged store is reported by ``plangraph.cli.Commands``)."""
     from plangraph.graph.store import open_store
 
-    graph = open_store(store, db)
+    graph = open_store(store, db, create=False)
     try:
         return question(NameCatalog(graph))
     except NotFound as exc:
@@ -74,6 +76,16 @@ def tasks_command(
         return _print_json(page)
     _table(f"{page.total} tasks", ["jurisdiction", "task", "action", "title", "role", "as written"],
            ([i.jurisdiction, i.id, i.action.key, i.title, i.role or "", i.agency.name if i.agency else ""] for i in page.items))
+    if page.action_leads_total:
+        _action_leads_table(f"{page.action_leads_total} actions led as a whole (〔牵头部门〕), with their tasks",
+                            page.action_leads)
+
+
+def _action_leads_table(title: str, items: list[ActionLeadItem]) -> None:
+    """Actions led as a whole; the tasks column lists the ids under the action (titles: --json)."""
+    _table(title, ["jurisdiction", "key", "action", "as written", "tasks"],
+           ([i.jurisdiction, i.key, i.title, i.agency.name,
+             f"{len(i.tasks)}: " + " ".join(t.id.rsplit(":", 1)[-1] for t in i.tasks)] for i in items))
 
 
 @app.command("agency")
@@ -89,9 +101,13 @@ def agency_command(
     for entry in found:
         a = entry.agency
         _table(f"{a.jurisdiction} {a.name} ({', '.join(a.kinds) or 'no kind'}): lead {a.tasks.get('lead', 0)}, "
-               f"support {a.tasks.get('support', 0)}, responsible {a.tasks.get('responsible', 0)}",
+               f"support {a.tasks.get('support', 0)}, responsible {a.tasks.get('responsible', 0)}, "
+               f"leads {len(entry.action_leads)} actions as a whole",
                ["works with", "shared tasks", "their roles"],
                ([c.agency.canonical, c.shared_tasks, c.roles] for c in entry.collaborators[:20]))
+        if entry.action_leads:
+            _action_leads_table(f"{a.name} leads {len(entry.action_leads)} actions as a whole (〔牵头部门〕)",
+                                entry.action_leads)
 
 
 @app.command("jurisdiction")
@@ -103,10 +119,11 @@ def jurisdiction_command(
     p = _answer(store, db, lambda c: profile(c, name))
     if as_json:
         return _print_json(p)
-    _table(f"{p.jurisdiction.name}: {p.jurisdiction.period}, {p.jurisdiction.tasks} tasks", ["#", "key", "action", "tasks"],
-           ([a.action.seq, a.action.key, a.action.title, len(a.tasks)] for a in p.actions))
-    _table("agencies by load", ["agency", "lead", "support", "responsible"],
-           ([x.agency.name, x.lead, x.support, x.responsible] for x in p.agencies))
+    _table(f"{p.jurisdiction.name}: {p.jurisdiction.period}, {p.jurisdiction.tasks} tasks",
+           ["#", "key", "action", "tasks", "action leads (〔牵头部门〕)"],
+           ([a.action.seq, a.action.key, a.action.title, len(a.tasks), "、".join(a.leads)] for a in p.actions))
+    _table("agencies by load", ["agency", "lead", "support", "responsible", "actions led"],
+           ([x.agency.name, x.lead, x.support, x.responsible, x.action_leads] for x in p.agencies))
 
 
 @app.command("compare")

@@ -1,8 +1,10 @@
-"""``plangraph render jurisdiction|agency|compare …``: write a map as one offline HTML file.
+"""``plangraph render jurisdiction|agency|compare …``: write a map as one offline HTML file, or as
+a static figure for a report (``--format svg|png|pdf``, laid out by Graphviz).
 
 Examples::
 
     plangraph render jurisdiction 丰都县 -o map.html
+    plangraph render jurisdiction 丰都县 --format png -o fengdu.png   # also svg, pdf (A4)
     plangraph render jurisdiction 丰都县 --action youth --role lead -o youth-leads.html
     plangraph render agency 县教委 --jurisdiction 丰都县 -o jiaowei.html
     plangraph render agency --kind education -o education.html
@@ -14,6 +16,7 @@ from plan files with ``--plans DIR``; ``load_plans`` is the one place that knows
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -22,7 +25,9 @@ from rich.console import Console
 
 from plangraph.cli import app
 from plangraph.graph.model import Plan
-from plangraph.loaders import PlanError, parse_file
+from plangraph.loaders import PlanError, parse_file, readable_suffixes
+from plangraph.viz.figure import render_figure
+from plangraph.viz.graphviz import GraphvizFailed, GraphvizMissing
 from plangraph.viz.html import write_html
 from plangraph.viz.mapdata import MapData
 from plangraph.viz.select import DEFAULT_MAX_NODES
@@ -35,7 +40,7 @@ render_app = typer.Typer(
 app.add_typer(render_app, name="render")
 
 err = Console(stderr=True)
-PLAN_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm"}
+PLAN_SUFFIXES = readable_suffixes()
 
 PlansDir = Annotated[
     Path | None,
@@ -51,7 +56,19 @@ Roles = Annotated[
 MaxNodes = Annotated[
     int, typer.Option("--max-nodes", min=1, help="Cap on nodes; the page says what was left out")
 ]
-Output = Annotated[Path | None, typer.Option("-o", "--output", help="HTML file to write")]
+Output = Annotated[Path | None, typer.Option("-o", "--output", help="File to write")]
+
+
+class Format(str, Enum):
+    html = "html"
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+
+
+Fmt = Annotated[Format, typer.Option(
+    "--format", "-f", help="html: interactive page; svg, png (>= 1600 px wide), pdf (A4): a "
+    "static figure laid out by Graphviz")]
 
 
 def load_plans(plans_dir: Path | None) -> list[Plan]:
@@ -75,7 +92,7 @@ def _stored_plans() -> list[Plan]:
     from plangraph.queries import NameCatalog
     from plangraph.queries.plans import stored_plan
 
-    store = open_store()
+    store = open_store(create=False)
     try:
         catalog = NameCatalog(store)
         plans = [stored_plan(catalog, j.name) for j in store.jurisdictions()]
@@ -101,8 +118,18 @@ def find_plan(plans: list[Plan], name: str) -> Plan:
     _fail(f"no plan of {name!r}; plans found: {known}")
 
 
-def _write(data: MapData, output: Path | None, default: str) -> None:
-    path = write_html(data, output or Path(default))
+def _write(data: MapData, output: Path | None, default: str, fmt: Format = Format.html) -> None:
+    """Write the page or the figure; a missing Graphviz is the user's to fix, said plainly."""
+    path = output or Path(f"{default}.{fmt.value}")
+    if fmt is Format.html:
+        write_html(data, path)
+    else:
+        try:
+            figure = render_figure(data, fmt.value)
+        except (GraphvizMissing, GraphvizFailed) as exc:
+            _fail(str(exc))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(figure)
     for note in data.notes:
         err.print(f"note: {note}", highlight=False)
     Console().print(f"wrote {path} ({len(data.nodes)} nodes, {len(data.edges)} edges)",
@@ -118,6 +145,7 @@ def render_jurisdiction(
     role: Roles = None,
     agency: Annotated[list[str] | None, typer.Option(help="Only this agency; repeatable")] = None,
     max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+    fmt: Fmt = Format.html,
 ) -> None:
     """One jurisdiction's agencies and tasks, edges by role."""
     plan = find_plan(load_plans(plans), name)
@@ -126,7 +154,7 @@ def render_jurisdiction(
                                 max_nodes=max_nodes)
     except ValueError as exc:
         _fail(str(exc))
-    _write(data, output, f"map-{plan.jurisdiction.name}.html")
+    _write(data, output, f"map-{plan.jurisdiction.name}", fmt)
 
 
 @render_app.command("agency")
@@ -139,6 +167,7 @@ def render_agency(
     action: Actions = None,
     role: Roles = None,
     max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+    fmt: Fmt = Format.html,
 ) -> None:
     """One agency (or every agency of one kind) and all it leads, supports or is responsible for."""
     loaded = load_plans(plans)
@@ -150,7 +179,7 @@ def render_agency(
         _fail(str(exc))
     if not data.nodes:
         _fail(f"no agency matched {names or kind!r} in {len(chosen)} plan(s)")
-    _write(data, output, f"map-{(names or [kind])[0]}.html")
+    _write(data, output, f"map-{(names or [kind])[0]}", fmt)
 
 
 @render_app.command("compare")
@@ -161,6 +190,7 @@ def render_compare(
     action: Actions = None,
     role: Roles = None,
     max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+    fmt: Fmt = Format.html,
 ) -> None:
     """Two or more jurisdictions side by side, agency kinds drawn once."""
     loaded = load_plans(plans)
@@ -169,4 +199,4 @@ def render_compare(
         data = comparison_map(chosen, actions=action, roles=role, max_nodes=max_nodes)
     except ValueError as exc:
         _fail(str(exc))
-    _write(data, output, "map-" + "-".join(p.jurisdiction.name for p in chosen) + ".html")
+    _write(data, output, "map-" + "-".join(p.jurisdiction.name for p in chosen), fmt)

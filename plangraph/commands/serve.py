@@ -22,16 +22,23 @@ def serve(
         min=1, max=64, help="Server processes, all reading the one store file (a plan loaded through one, "
                             "or by plangraph load, is served by all from the next question on).")] = 1,
 ) -> None:
-    """Serve the query API (docs at /docs) on the stored graph."""
+    """Serve the query API (docs at /docs) on the stored graph.
+
+    The store must exist, unless uploads are on (``PLANGRAPH_API_TOKEN``): then the first upload
+    makes it. A missing or damaged store stops the start in one line (``plangraph.cli.Commands``).
+    """
     import uvicorn
 
+    from plangraph.api.settings import ApiSettings
     from plangraph.graph.settings import StoreSettings
+    from plangraph.graph.store import check_store_file
 
+    settings = ApiSettings()
+    create = settings.token() is not None
     if workers == 1:
-        from plangraph.api.app import create_app
-        from plangraph.graph.store import open_store
+        from plangraph.api.app import create_app, open_serving_store
 
-        application = create_app(open_store(store, db))
+        application = create_app(open_serving_store(store, db, settings), settings)
         uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
         return
     # Worker processes build their own app from the environment: name the store there.
@@ -39,5 +46,6 @@ def serve(
         os.environ["PLANGRAPH_STORE"] = store
     if db is not None or (store or StoreSettings().plangraph_store) == "embedded":
         os.environ["PLANGRAPH_DB"] = str(StoreSettings().db_path(db))
+        check_store_file(StoreSettings().db_path(db), must_exist=not create)  # here, not once per worker
     uvicorn.run("plangraph.api.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
                 log_level="info", access_log=False)

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from plangraph.cli import app
 from plangraph.synth import write_corpus
+from plangraph.synth_generations import periods as synth_periods
 
 
 class Tally:
@@ -41,6 +42,7 @@ class Tally:
         self.plans += 1
         self.layouts[s["layout"]] += 1
         self.levels[facts["jurisdiction"]["level"]] += 1
+        self.features[f"generation: {s.get('generation', '?')}"] += 1
         for key in ("pdf", "half_width", "member_list", "crlf", "bom", "notice"):
             self.features[key] += bool(s[key])
         self.features[f"groups:{s['group_mode']}"] += 1
@@ -80,8 +82,15 @@ def synth(
     n: Annotated[int, typer.Argument(min=1, help="How many plans to write.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the plans and manifest.json.")],
     seed: Annotated[int, typer.Option("--seed", help="The same N and seed give byte-identical files.")] = 0,
+    generations: Annotated[str, typer.Option("--generations", help="Periods to write, comma-separated (2016-2020,2021-2025,2026-2030); default 2021-2025.")] = "",
+    several: Annotated[float, typer.Option("--several", min=0.0, max=1.0, help="With several generations: the share of places that get a plan of each (1: every place).")] = 0.3,
 ) -> None:
     """Write N synthetic plans (UTF-8 .txt) and DIR/manifest.json with the true facts of each."""
+    periods = [p.strip() for p in generations.split(",") if p.strip()] or None
+    known = synth_periods()
+    unknown = [p for p in periods or [] if p not in known]
+    if unknown:
+        raise typer.BadParameter(f"no synthetic generation {', '.join(unknown)}; known: {', '.join(known)}", param_hint="--generations")
     console = Console(stderr=True)
     tally = Tally()
     started = time.perf_counter()
@@ -94,7 +103,7 @@ def synth(
             tally.bytes += (out / name).stat().st_size
             progress.advance(bar)
 
-        manifest = write_corpus(n, out, seed, on_plan=on_plan)
+        manifest = write_corpus(n, out, seed, on_plan=on_plan, generations=periods, several=several)
     seconds = time.perf_counter() - started
     console.print(tally.table())
     console.print(f"wrote {n} plans ({tally.bytes / 1e6:.1f} MB) and {manifest} in {seconds:.1f} s")

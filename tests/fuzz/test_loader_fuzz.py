@@ -8,10 +8,13 @@ fails the test. The mutants are built from the seed plans inside the test (never
 - noise (control characters, zero-width characters, CJK ideographs, ASCII) inserted between
   paragraphs or anywhere; punctuation widths swapped (（）/(), ，/, ：/:, ；/;);
 - mixed encodings (part UTF-8, part GB18030) and a flipped byte;
-- random bytes named .txt/.docx/.pdf/.html, with and without a format's magic bytes; real .docx,
+- random bytes named .txt/.docx/.pdf/.html (and as images), with and without a format's magic bytes; real .docx,
   .pdf and .html built from a seed, then damaged; random CJK text;
 - adversarial inputs for the regular expressions and the HTML parser (a 5 MB line, 100k "、",
-  deeply nested brackets and elements, thousands of names in one clause).
+  deeply nested brackets and elements, thousands of names in one clause);
+- the newer readers: OFD files built from a seed then damaged (the zip, or a page's XML: cut,
+  entity expansion, nonsense numbers), an OFD zip bomb and one of 5,000 pages; a .doc saved by
+  LibreOffice then damaged; damaged page images and images claiming billions of pixels.
 
 Properties beyond "no crash, no hang": noise between paragraphs, dropped paragraphs (other than a
 part heading) and repeated paragraphs give no task title the original plan does not have (an
@@ -55,6 +58,7 @@ SCALE = float(os.environ.get("PLANGRAPH_FUZZ_SCALE", "1"))
 # other processes on a busy machine take; wall time gets a wider bound to catch anything else.
 PARSE_BOUND = float(os.environ.get("PLANGRAPH_FUZZ_PARSE_SECONDS", "2.0"))
 ADVERSARIAL_BOUND = 2 * PARSE_BOUND  # for the multi-megabyte inputs
+DOC_BOUND = 12.0  # seconds: a .doc goes through LibreOffice (its CPU is another process's)
 WALL_FACTOR = 5
 EXPLORE = os.environ.get("PLANGRAPH_FUZZ_EXPLORE") == "1"  # new random cases on every run
 CASES: Counter[str] = Counter()
@@ -397,8 +401,10 @@ MAGIC = [b"", b"PK\x03\x04", b"PK\x03\x04word/", b"%PDF-1.4\n", b"<html><body>",
 @fuzz(120)
 @given(data=st.binary(max_size=4096), suffix=st.sampled_from(SUFFIXES), magic=st.sampled_from(MAGIC))
 def test_random_bytes_are_no_plan(data: bytes, suffix: str, magic: bytes) -> None:
-    """Random bytes under any name, with or without a format's magic bytes: a PlanError."""
-    assert parse(magic + data, f"random{suffix}", f"random bytes{suffix or ' (no suffix)'}") is None
+    """Random bytes under any name, with or without a format's magic bytes: a PlanError. (A
+    compound file's header sends the bytes to LibreOffice, another program: a wider bound.)"""
+    bound = DOC_BOUND if magic.startswith(b"\xd0\xcf\x11\xe0") else PARSE_BOUND
+    assert parse(magic + data, f"random{suffix}", f"random bytes{suffix or ' (no suffix)'}", bound=bound) is None
 
 
 @fuzz(25)
@@ -576,3 +582,137 @@ def test_unclosed_clause_is_reported(index: int) -> None:
         assert plan is not None, f"one unclosed clause ({title}) lost the whole plan"
         named = [w for w in plan.warnings if title in w]
         assert named, f"task {action_seq}.{task_seq} ({title}): clause not closed, no warning names it; warnings: {plan.warnings}"
+
+
+# --- the newer readers: OFD, .doc, page images ----------------------------------------------------
+
+
+@cache
+def built_ofd(index: int) -> bytes:
+    from tests.loaders.builders import make_ofd
+
+    return make_ofd(seed(index).raw.splitlines())
+
+
+@fuzz(30)
+@given(index=SEED_INDEXES, data=st.data())
+def test_damaged_ofd(index: int, data: st.DataObject) -> None:
+    parse(damage(built_ofd(index), data), "plan.ofd", "damaged .ofd")
+
+
+@fuzz(20)
+@given(index=SEED_INDEXES, data=st.data())
+def test_ofd_with_damaged_xml(index: int, data: st.DataObject) -> None:
+    """The zip is sound but a page's XML, or the document's, is damaged or hostile."""
+    source = zipfile.ZipFile(io.BytesIO(built_ofd(index)))
+    names = source.namelist()
+    victim = data.draw(st.sampled_from(names))
+    payload = source.read(victim)
+    how = data.draw(st.sampled_from(["cut", "entity", "garbage-numbers", "junk"]))
+    if how == "cut":
+        payload = payload[: data.draw(st.integers(0, len(payload)))]
+    elif how == "entity":  # an entity expansion ("billion laughs") must not be expanded
+        payload = (b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "xxxxxxxxxx"><!ENTITY y "&x;&x;&x;&x;&x;&x;&x;&x;">'
+                   b'<!ENTITY z "&y;&y;&y;&y;&y;&y;&y;&y;">]>') + payload.split(b"?>", 1)[-1].replace(b"ofd:TextCode X", b"ofd:TextCode Q")
+    elif how == "garbage-numbers":
+        payload = re.sub(rb'(Boundary|DeltaX|X|Y|Size)="[^"]*"', lambda m: m.group(1) + b'="g g 1e999 -x nan 5"', payload)
+    else:
+        payload = data.draw(st.binary(max_size=200))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in names:
+            z.writestr(name, payload if name == victim else source.read(name))
+    parse(out.getvalue(), "plan.ofd", f"damaged .ofd XML ({how})")
+
+
+def test_ofd_zip_bomb_is_refused_before_inflating() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        z.writestr("Doc_0/Document.xml", b"<a>" + b" " * (300 * 1024 * 1024) + b"</a>")  # 300 MB of blanks, ~300 kB zipped
+    with pytest.raises(PlanError, match="inflates|compressed"):
+        parse_bytes(out.getvalue(), "bomb.ofd")
+
+
+def test_ofd_with_too_many_pages_is_refused() -> None:
+    out = io.BytesIO()
+    pages = "".join(f'<ofd:Page ID="{i}" BaseLoc="Pages/Page_0/Content.xml"/>' for i in range(5000))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        z.writestr("Doc_0/Document.xml", f'<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages>{pages}</ofd:Pages></ofd:Document>')
+        z.writestr("Doc_0/Pages/Page_0/Content.xml", '<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"/>')
+    with pytest.raises(PlanError, match="5000 pages"):
+        parse_bytes(out.getvalue(), "long.ofd")
+
+
+@cache
+def built_doc(index: int) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    from tests.loaders.builders import make_doc
+
+    with tempfile.TemporaryDirectory() as folder:
+        return make_doc(seed(index).raw.splitlines(), Path(folder))
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
+@fuzz(4)
+@given(data=st.data())
+def test_damaged_doc(data: st.DataObject) -> None:
+    """A Word 97 file damaged anywhere: LibreOffice reads it or refuses it, never garbage text."""
+    parse(damage(built_doc(0), data), "plan.doc", "damaged .doc", bound=DOC_BOUND)
+
+
+@cache
+def small_page() -> bytes:
+    """A small page image with a few lines of a plan drawn on it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (320, 120), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (20, 50, 80):
+        draw.rectangle((20, y, 300, y + 12), fill=0)
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+IMAGE_SUFFIXES = [".png", ".jpg", ".tif"]
+IMAGE_MAGIC = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"II*\x00", b"MM\x00*"]
+
+
+@fuzz(40)
+@given(data=st.binary(max_size=2048), suffix=st.sampled_from(IMAGE_SUFFIXES), magic=st.sampled_from(IMAGE_MAGIC))
+def test_random_bytes_named_as_images_are_no_plan(data: bytes, suffix: str, magic: bytes) -> None:
+    assert parse(magic + data, f"scan{suffix}", "random image bytes") is None
+
+
+@fuzz(12)
+@given(data=st.data())
+def test_damaged_page_image_is_no_plan(data: st.DataObject) -> None:
+    """A page image damaged anywhere: refused, or read (by OCR) as no plan."""
+    assert parse(damage(small_page(), data), "scan.png", "damaged image", bound=4 * PARSE_BOUND) is None
+
+
+def test_image_claiming_billions_of_pixels_is_refused() -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 10_000, 8_000, 8, 0, 0, 0, 0)  # 80 Mpx: under Pillow's own bound
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(1000))) + chunk(b"IEND", b"")
+    with pytest.raises(PlanError, match="pixels"):
+        parse_bytes(png, "huge.png")
+
+
+def test_ofd_with_a_broken_deflate_stream_is_refused() -> None:
+    """A member whose compressed bytes are damaged (zlib's "invalid block type") is a ReadError."""
+    data = bytearray(built_ofd(0))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    member = archive.getinfo("Doc_0/Pages/Page_0/Content.xml")
+    start = member.header_offset + 30 + len(member.filename.encode()) + len(member.extra)
+    data[start : start + 8] = b"\xff" * 8  # the first deflate block's header and more
+    assert parse(bytes(data), "plan.ofd", "damaged .ofd") is None

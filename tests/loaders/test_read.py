@@ -376,7 +376,7 @@ BAD_INPUTS: dict[str, tuple[str, bytes | None, str]] = {
     "random-txt": ("plan.txt", NOISE, "binary file"),
     "random-no-nul-txt": ("plan.txt", NOISE_NO_NUL, "binary file"),
     "png-txt": ("plan.txt", PNG, "PNG image"),
-    "png": ("scan.png", PNG, "unknown format"),
+    "png": ("scan.png", PNG, "not a readable image"),
     "bin": ("plan.bin", NOISE, "unknown format"),
     "bin-no-nul": ("plan", NOISE_NO_NUL, "unknown format"),
     "garbage-docx": ("plan.docx", b"this is not a word file at all" * 20, "not a valid .docx"),
@@ -386,7 +386,7 @@ BAD_INPUTS: dict[str, tuple[str, bytes | None, str]] = {
     "garbage-pdf": ("plan.pdf", b"%PDF-1.4\n" + NOISE_NO_NUL, "pdf"),
     "not-pdf": ("plan.pdf", b"hello", "not a valid .pdf"),
     "undecodable-txt": ("plan.txt", b"abc \xff\xfe\xff def " * 50, "undecodable text"),
-    "legacy-doc": ("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + NOISE, "legacy Office"),
+    "legacy-doc": ("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + NOISE, "not a readable .doc"),
     "empty-html": ("plan.html", b"<html><body><script>x()</script></body></html>", "no text"),
 }
 MADE = {"zip-without-word-docx": zip_without_word, "blank-pdf": blank_pdf}

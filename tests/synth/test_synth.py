@@ -20,6 +20,8 @@ from typing import Any
 import orjson
 import pytest
 
+from plangraph.graph.places import division_by_code
+
 from plangraph.loaders import parse_bytes
 from plangraph.synth import Facts, generate, read_manifest, write_corpus
 
@@ -99,7 +101,7 @@ def test_write_corpus_writes_the_generated_files_and_manifest(tmp_path: Path) ->
 def test_manifest_has_the_plan_json_shape() -> None:
     for name, text, facts in corpus(150, 0):
         assert facts["source"]["file"] == name
-        assert set(facts["jurisdiction"]) == {"name", "level", "province", "parent_city"}
+        assert set(facts["jurisdiction"]) == {"name", "level", "province", "parent_city", "division", "code"}
         assert facts["jurisdiction"]["level"] in {"county", "city", "district"}
         assert 8 <= len(facts["actions"]) <= 12, name
         assert [a["seq"] for a in facts["actions"]] == list(range(1, len(facts["actions"]) + 1))
@@ -116,8 +118,13 @@ def test_manifest_has_the_plan_json_shape() -> None:
 def test_every_fact_is_written_in_the_text() -> None:
     for name, text, facts in corpus(200, 0):
         assert facts["jurisdiction"]["name"] in text, name
-        for place in (facts["jurisdiction"]["province"], facts["jurisdiction"]["parent_city"]):
-            assert place is None or place in text, (name, place)
+        j = facts["jurisdiction"]
+        assert j["province"] in text, name
+        if j["code"] is None:  # an invented place's city is a fact only where the text cites it
+            assert j["parent_city"] is None or j["parent_city"] in text, name
+        else:  # a real one's parents are the gazetteer's, cited or not
+            d = division_by_code(j["code"])
+            assert d is not None and (d.name, d.parent_city, d.province) == (j["name"], j["parent_city"], j["province"])
         for action in facts["actions"]:
             assert action["title"] in text, (name, action["title"])
             for task in action["tasks"]:
@@ -254,7 +261,7 @@ def compare_plan(facts: Facts, plan: dict[str, Any]) -> list[tuple[str, str]]:
 def compare_header(facts: Facts, plan: dict[str, Any]) -> list[tuple[str, str]]:
     diffs = []
     want, have = facts["jurisdiction"], plan.get("jurisdiction", {})
-    for field in ("name", "level", "province", "parent_city"):
+    for field in ("name", "level", "province", "parent_city", "division", "code"):
         if want[field] != have.get(field):
             diffs.append((f"jurisdiction {field}", f"jurisdiction.{field} expected {want[field]!r} got {have.get(field)!r}"))
     if facts["period"] is not None and facts["period"] != plan.get("period"):

@@ -81,8 +81,8 @@ def open_map(browser: object) -> Iterator[Callable[[Path], MapPage]]:
     """Open an HTML file with networking to other hosts refused; yields an opener."""
     contexts = []
 
-    def opener(path: Path) -> MapPage:
-        context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    def opener(path: Path, viewport: dict[str, int] | None = None) -> MapPage:
+        context = browser.new_context(viewport=viewport or VIEWPORT)  # type: ignore[attr-defined]
         contexts.append(context)
         page = context.new_page()
         result = MapPage(page)

@@ -1,5 +1,9 @@
 """The maps in a real headless chromium, with every request to another host refused and recorded.
 
+A map opens on its overview (tasks folded into their actions, supports counted, not drawn); the
+tests that count every task first ask for everything, as a reader would: "show every task" and the
+support role ticked (``show_everything``).
+
 Expected numbers for 004 (丰都县) were counted by reading the plan: 34 tasks numbered 1..34 in ten
 actions (youth 1-5, farmers 6-9, workers 10-13, elderly 14-16, officials 17-19, infrastructure
 20-23, grassroots 24-26, informatization 27-29, talent 30-32, exchange 33-34); the 牵头单位 lists
@@ -55,6 +59,17 @@ def expected_from_plan(plan: Plan) -> tuple[int, int]:
     return nodes, edges
 
 
+def show_everything(opened) -> None:
+    """Tick "show every task" and every role, as a reader does to see the whole plan."""
+    opened.page.check("#toggle-detail")
+    opened.wait_ready()
+    for role in ("lead", "support", "responsible"):
+        box = opened.page.locator(f'input[name="role"][value="{role}"]')
+        if not box.is_checked():
+            box.check()
+            opened.wait_ready()
+
+
 def render(data: MapData, tmp_path: Path, name: str = "map.html") -> Path:
     return write_html(data, tmp_path / name)
 
@@ -67,6 +82,7 @@ def assert_clean(opened) -> None:
 def test_jurisdiction_map_of_004_is_drawn_with_the_plans_counts(seed_plan, open_map, tmp_path):
     plan = seed_plan("004")
     opened = open_map(render(jurisdiction_map(plan), tmp_path))
+    show_everything(opened)
     counts = opened.eval(VIEW_COUNTS)
     assert counts["tasks"] == TASKS_004  # from reading the plan
     assert counts["roles"]["lead"] == LEADS_004  # from reading the plan
@@ -92,6 +108,8 @@ def click_and_settle(opened, selector: str) -> None:
 def test_filters_toggle_actions_roles_and_agency(seed_plan, open_map, tmp_path):
     plan = seed_plan("004")
     opened = open_map(render(jurisdiction_map(plan), tmp_path))
+    overview = opened.eval(VIEW_COUNTS)
+    show_everything(opened)
     for key in TASKS_004:
         if key != "youth":
             click_and_settle(opened, f'input[name="action"][value="{key}"]')
@@ -110,8 +128,8 @@ def test_filters_toggle_actions_roles_and_agency(seed_plan, open_map, tmp_path):
     assert counts["tasks"] == {"youth": 5} and counts["roles"]["lead"] == 5
     assert counts["agencies"] == 1
     assert opened.eval(COUNT_INK) > 1_000
-    click_and_settle(opened, "#filter-reset")
-    assert opened.eval(VIEW_COUNTS)["nodes"] == expected_from_plan(plan)[0]
+    click_and_settle(opened, "#filter-reset")  # back to the overview the page opened on
+    assert opened.eval(VIEW_COUNTS) == overview
     assert_clean(opened)
 
 
@@ -119,6 +137,7 @@ def test_cap_note_is_visible_and_the_page_holds_only_what_it_says(seed_plan, ope
     data = jurisdiction_map(seed_plan("004"), max_nodes=40)
     assert data.capped
     opened = open_map(render(data, tmp_path))
+    show_everything(opened)
     note = opened.page.locator(".note.cap")
     assert note.is_visible()
     assert note.inner_text().startswith(
@@ -129,11 +148,8 @@ def test_cap_note_is_visible_and_the_page_holds_only_what_it_says(seed_plan, ope
     assert_clean(opened)
 
 
-def test_hover_on_a_task_shows_its_title_and_clause(seed_plan, open_map, tmp_path):
-    plan = seed_plan("004")
-    opened = open_map(render(jurisdiction_map(plan, actions=["youth"]), tmp_path))
-    first = plan.actions[0].tasks[0]
-    node_id = f"{plan.jurisdiction.name}:t1.1"
+def hover_node(opened, node_id: str) -> str:
+    """Move the mouse onto a node (zoomed in on it) and return the tooltip's text."""
     point = opened.eval(f"""() => {{
       const pos = network.getPositions(['{node_id}'])['{node_id}'];
       network.moveTo({{position: pos, scale: 2.5, animation: false}});
@@ -145,9 +161,29 @@ def test_hover_on_a_task_shows_its_title_and_clause(seed_plan, open_map, tmp_pat
     opened.page.mouse.move(point[0], point[1], steps=5)
     tooltip = opened.page.locator("div.vis-tooltip")
     tooltip.wait_for(state="visible", timeout=5_000)
-    text = tooltip.inner_text()
+    return tooltip.inner_text()
+
+
+def test_hover_on_a_task_shows_its_sentence_its_place_and_highlights_what_it_touches(
+        seed_plan, open_map, tmp_path):
+    plan = seed_plan("004")
+    opened = open_map(render(jurisdiction_map(plan, actions=["youth"]), tmp_path))
+    show_everything(opened)
+    first = plan.actions[0].tasks[0]
+    node_id = f"{plan.jurisdiction.name}:t1.1"
+    text = hover_node(opened, node_id)
     assert first.title in text
+    assert "坚持立德树人" in text  # the task's next sentence, as the plan writes it
+    assert "提升行动" in text and "任务 1.1" in text and "行动 1" in text  # part, action, task
     assert "牵头单位：县教委" in text and "责任单位：县委宣传部" in text  # the clause as written
+    faded = opened.eval("() => nodes.get({filter: n => n.dim}).map(n => n.id)")
+    kept = opened.eval("() => network.body.data.nodes.get({filter: n => !n.dim}).map(n => n.label)")
+    # task 1 of 丰都县: led by 县教委, with 县委宣传部、县文化旅游委、团县委、县科协 (read from the plan)
+    assert {"县教委", "县委宣传部", "县文化旅游委", "团县委", "县科协"} <= set(kept)
+    assert "丰都县:t1.2" in faded and node_id not in faded
+    opened.page.mouse.move(5, 5)
+    opened.page.wait_for_timeout(200)
+    assert opened.eval("() => nodes.get({filter: n => n.dim}).length") == 0
     assert_clean(opened)
 
 
@@ -157,6 +193,7 @@ def test_agency_map_and_comparison_are_drawn_offline(seed_plan, open_map, tmp_pa
     both = comparison_map(plans)
     for n, data in enumerate((one, both)):
         opened = open_map(render(data, tmp_path, f"map{n}.html"))
+        show_everything(opened)
         counts = opened.eval(VIEW_COUNTS)
         assert (counts["nodes"], counts["edges"]) == (len(data.nodes), len(data.edges))
         assert opened.eval(COUNT_INK) > 10_000
@@ -170,6 +207,7 @@ def test_agency_map_and_comparison_are_drawn_offline(seed_plan, open_map, tmp_pa
 def test_every_seed_renders_without_leaving_the_page(seed_plan, open_map, tmp_path, prefix):
     plan = seed_plan(prefix)
     opened = open_map(render(jurisdiction_map(plan), tmp_path))
+    show_everything(opened)
     counts = opened.eval(VIEW_COUNTS)
     assert sum(counts["tasks"].values()) == len(plan.tasks())
     assert (counts["nodes"], counts["edges"]) == expected_from_plan(plan)
