@@ -21,6 +21,7 @@ from plangraph.queries import NameCatalog, NotFound
 
 from .deps import ReadingDep, ReadWriteLock
 from .follow import can_follow, follow_store_file
+from .parser_pool import ParserPool
 from .rebuild import Rebuilder
 from .routes import agencies, exports, health, jurisdictions, maps, overlap, plans, tasks
 from .settings import ApiSettings
@@ -31,18 +32,25 @@ DESCRIPTION = """Which government agency is responsible for what in China's scie
 whom, comparisons, exports."""
 
 
-def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAPI:
+def create_app(store: GraphStore, settings: ApiSettings | None = None, parsers: ParserPool | None = None) -> FastAPI:
+    """The app on ``store``; ``parsers`` parse uploads (by default worker processes per ``settings``)."""
     settings = settings or ApiSettings()
+    parsers = parsers or ParserPool(settings.parse_workers, settings.parse_timeout, settings.parse_memory_mb)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.rebuilder.request()  # the warm-up, in the background
-        async with anyio.create_task_group() as tasks:
-            if settings.follow_seconds > 0 and can_follow(store):
-                tasks.start_soon(follow_store_file, app, settings.follow_seconds)
-            yield
-            tasks.cancel_scope.cancel()
-        store.close()
+        if settings.token() is not None:
+            parsers.start()  # a parse worker ready before the first upload
+        try:
+            async with anyio.create_task_group() as tasks:
+                if settings.follow_seconds > 0 and can_follow(store):
+                    tasks.start_soon(follow_store_file, app, settings.follow_seconds)
+                yield
+                tasks.cancel_scope.cancel()
+        finally:
+            parsers.close()  # no parse worker outlives its server
+            store.close()
 
     app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   dependencies=[ReadingDep])
@@ -51,6 +59,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     app.state.rebuilder = Rebuilder(lambda: _warm_up(app))
     app.state.catalog = NameCatalog(store, on_stale=app.state.rebuilder.request)
     app.state.settings = settings
+    app.state.parsers = parsers
     app.state.warm = False
     app.add_middleware(UploadGuard, settings=settings)  # inside CORS: its refusals carry CORS headers
     if settings.origins():

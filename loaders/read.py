@@ -21,7 +21,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from plangraph.loaders.errors import ReadError
+from plangraph.loaders import limits
+from plangraph.loaders.errors import PlanError, ReadError
 from plangraph.loaders.normalize import normalize_map
 
 SUFFIX_FORMATS: dict[str, str] = {
@@ -259,6 +260,7 @@ def _read_docx(data: bytes, name: str) -> tuple[str, str | None]:
     if not data.startswith(b"PK\x03\x04"):
         kind = _binary_kind(data) or ("an HTML page" if _sniff(data) == "html" else "not a zip archive")
         raise ReadError(name, f"not a valid .docx: {kind}")
+    limits.check_docx(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
         raw = "\n".join(_docx_blocks(document))
@@ -313,7 +315,10 @@ def _pdf_pages(data: bytes, name: str) -> list[str]:
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            limits.check_pdf(pdf.doc, name)
             return [_page_text(page) for page in pdf.pages]
+    except PlanError:
+        raise
     except Exception as exc:  # pdfminer raises many kinds of syntax and password errors
         reason = "it is encrypted" if "password" in type(exc).__name__.lower() else f"{type(exc).__name__}: {exc}"
         raise ReadError(name, f"not a valid .pdf: {reason}") from exc
@@ -502,7 +507,7 @@ def _html_lines(html: str) -> list[str]:
 # Deeper than this is no web page (browsers stop nesting at 512). The HTML parser's time grows with
 # depth times size, and so does reading the tree, so a deeper page is refused: before parsing by an
 # estimate from its tags, after parsing by the tree itself.
-MAX_HTML_DEPTH = 512
+MAX_HTML_DEPTH = limits.limits().html_depth
 _TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)(?=[\s/>])")
 _NESTING_TAGS = (
     "div", "span", "center", "blockquote", "ul", "ol", "dl", "table", "section", "article", "header",
@@ -558,12 +563,14 @@ def _tree_deeper_than(root: LexborNode, limit: int) -> bool:
 
 def _read_html(data: bytes, name: str) -> tuple[str, str | None]:
     html, encoding = _decode_html(data, name)
-    if _nesting_estimate(html) > MAX_HTML_DEPTH:
-        raise ReadError(name, f"HTML nested too deeply to read (elements over {MAX_HTML_DEPTH} deep)")
+    limits.check_html_size(html, name)
+    depth = _nesting_estimate(html)
+    if depth > MAX_HTML_DEPTH:
+        raise limits.html_too_deep(name, depth)
     try:
         lines = _html_lines(html)
     except RecursionError:
-        raise ReadError(name, "HTML nested too deeply to read") from None
+        raise limits.html_too_deep(name) from None
     if not lines:
         raise ReadError(name, "the HTML page holds no text")
     return "\n".join(lines), encoding
