@@ -53,6 +53,10 @@ class WorkerFailed(RuntimeError):
     server's fault, not the file's."""
 
 
+class ShuttingDown(WorkerFailed):
+    """The pool was closed (the server is stopping) before or during the parse."""
+
+
 class _Died(Exception):
     pass
 
@@ -141,6 +145,8 @@ class ParserPool:
                 raise ParseTimeout(name, f"parsing took longer than {self.timeout:g} s, the limit "
                                          "PLANGRAPH_PARSE_TIMEOUT; refused") from None
             except _Died:
+                if self._closed:
+                    raise ShuttingDown(f"the server is shutting down; {name} was not loaded") from None
                 code = self._discard(worker, wait=1.0)
                 raise self._out_of_memory(name, f"the parser process ended ({_how(code)})") from None
             self._give_back(worker)
@@ -189,7 +195,7 @@ class ParserPool:
     def _take(self) -> _Worker:
         with self._lock:
             if self._closed:
-                raise WorkerFailed("the server is shutting down")
+                raise ShuttingDown("the server is shutting down")
             worker = self._idle.pop() if self._idle else self._spawn()
         if not worker.ready:
             try:

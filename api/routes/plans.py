@@ -14,7 +14,7 @@ from plangraph.loaders import PlanError
 
 from ..deps import CatalogDep, LockDep, SettingsDep, StoreDep
 from ..examples import ERRORS, Message, Problem
-from ..parser_pool import ParserPool
+from ..parser_pool import ParserPool, ShuttingDown
 from ..uploads import check_token
 
 router = APIRouter(tags=["plans"])
@@ -30,6 +30,7 @@ router = APIRouter(tags=["plans"])
         401: {"description": "Missing or wrong token", "model": Message},
         403: {"description": "Loading over HTTP is off", "model": Message},
         413: {"description": "File too large", "model": Message},
+        503: {"description": "The server is shutting down (the plan was not loaded)", "model": Message},
         408: {"description": "The body paused longer than PLANGRAPH_BODY_TIMEOUT", "model": Message},
         422: {"description": "Not a readable plan (the reason is given: a limit it reached is named), or no file",
               "model": Problem,
@@ -54,6 +55,8 @@ async def upload_plan(
         plan = await run_in_threadpool(parsers.parse, data, name)
     except PlanError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    except ShuttingDown as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
     await lock.acquire_write()  # waits (without a thread) for the GETs under way to finish
     release = _once(lock.release_write)
     try:  # the lock goes as soon as the store has applied the plan (its progress call), not after
