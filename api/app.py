@@ -14,12 +14,14 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 
 from plangraph import __version__
 from plangraph.graph.store import GraphStore
 from plangraph.queries import NameCatalog, NotFound
 
 from .deps import ReadingDep, ReadWriteLock
+from .docs_pages import DocsPolicy
 from .follow import can_follow, follow_store_file
 from .parser_pool import ParserPool
 from .rebuild import Rebuilder
@@ -30,6 +32,9 @@ from .uploads import UploadGuard
 DESCRIPTION = """Which government agency is responsible for what in China's science-literacy plans
 (全民科学素质行动规划纲要实施方案): tasks by agency and role, profiles of jurisdictions, who works with
 whom, comparisons, exports."""
+
+
+DOCS_ASSETS = "/docs-assets"
 
 
 def create_app(store: GraphStore, settings: ApiSettings | None = None, parsers: ParserPool | None = None) -> FastAPI:
@@ -52,8 +57,10 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None, parsers: 
             parsers.close()  # no parse worker outlives its server
             store.close()
 
-    app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  dependencies=[ReadingDep])
+    # /docs and /redoc with Swagger UI's and ReDoc's files served by the app (from the pinned
+    # fastapi-offline package), not a CDN: they work with no network
+    app = FastAPIOffline(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                         dependencies=[ReadingDep], static_url=DOCS_ASSETS)
     app.state.store = store
     app.state.lock = ReadWriteLock()
     app.state.rebuilder = Rebuilder(lambda: _warm_up(app))
@@ -61,6 +68,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None, parsers: 
     app.state.settings = settings
     app.state.parsers = parsers
     app.state.warm = False
+    app.add_middleware(DocsPolicy)
     app.add_middleware(UploadGuard, settings=settings)  # inside CORS: its refusals carry CORS headers
     if settings.origins():
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins(), allow_methods=["GET", "POST"],
