@@ -2,15 +2,16 @@
 
 Why: a .docx is a zip and a PDF's pages are deflated streams, so a file of a megabyte can unpack to
 gigabytes (a 1.7 MB .docx whose document.xml inflates to 500 MB took 5 GB of memory to read). The
-sizes are known, or cheap to learn, before anything is unpacked: a zip's directory declares every
-part's size (and Python's ``zipfile`` stops reading a part at its declared size, so a lying
-directory does not help), and a deflated stream can be inflated into a counter, a megabyte at a
-time, stopping at the limit. The limits themselves are data (``graph/data/limits.yaml``).
+sizes are cheap to learn before anything is unpacked: a deflated stream (a zip's part, a PDF's
+stream) can be inflated into a counter, a megabyte at a time, stopping at the limit. A zip's
+directory declares every part's size, but it may lie (and ``zipfile`` inflates a whole part before
+cutting it to the declared size), so the parts are counted, not believed. The limits themselves are data (``graph/data/limits.yaml``).
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -58,6 +59,9 @@ def limits() -> Limits:
 # --- .docx ----------------------------------------------------------------------------------------
 
 
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a zip part's local header: its name and extra field lengths last
+
+
 def check_docx(data: bytes, name: str) -> None:
     """Refuse a .docx with too many parts, or parts that unpack past the limits, before reading any.
 
@@ -72,12 +76,35 @@ def check_docx(data: bytes, name: str) -> None:
         raise LimitExceeded(name, f"the .docx holds {len(infos):,} parts", "docx.parts", lim.docx_parts)
     total = 0
     for info in infos:
-        if info.file_size > lim.docx_part_bytes:
-            raise LimitExceeded(name, f"part {info.filename} unpacks to {info.file_size:,} bytes",
+        size = _part_size(data, info, name, lim.docx_part_bytes)
+        if size > lim.docx_part_bytes:
+            raise LimitExceeded(name, f"part {info.filename} unpacks to {info.file_size:,} bytes" if size == info.file_size
+                                else f"part {info.filename} unpacks to at least {size:,} bytes",
                                 "docx.part_bytes", lim.docx_part_bytes)
-        total += info.file_size
+        if size != info.file_size:
+            raise ReadError(name, f"not a valid .docx: part {info.filename} unpacks to {size:,} bytes, "
+                                  f"not the {info.file_size:,} its zip directory declares")
+        total += size
     if total > lim.docx_total_bytes:
         raise LimitExceeded(name, f"the .docx unpacks to {total:,} bytes", "docx.total_bytes", lim.docx_total_bytes)
+
+
+def _part_size(data: bytes, info: zipfile.ZipInfo, name: str, cap: int) -> int:
+    """How many bytes a zip part really unpacks to (counted past ``cap`` no further than a chunk).
+    Word writes parts stored or deflated, never encrypted; anything else is refused."""
+    if info.flag_bits & 0x1:
+        raise ReadError(name, f"not a valid .docx: part {info.filename} is encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ReadError(name, f"not a valid .docx: part {info.filename} is compressed with method {info.compress_type}")
+    header = data[info.header_offset:info.header_offset + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        raise ReadError(name, f"not a valid .docx: part {info.filename} has no local header")
+    name_len, extra_len = _LOCAL_HEADER.unpack(header)[-2:]
+    start = info.header_offset + _LOCAL_HEADER.size + name_len + extra_len
+    raw = data[start:start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(raw)
+    return _inflated_size(raw, cap, wbits=-zlib.MAX_WBITS)
 
 
 # --- .pdf -----------------------------------------------------------------------------------------
@@ -153,10 +180,10 @@ def _decoded_size(stream: Any, cap: int) -> int:
     return _inflated_size(data, cap)
 
 
-def _inflated_size(data: bytes, cap: int) -> int:
+def _inflated_size(data: bytes, cap: int, wbits: int = zlib.MAX_WBITS) -> int:
     """How many bytes ``data`` inflates to, counted a chunk at a time and stopped past ``cap``.
     Damaged data counts what came out before the damage (pdfminer reads it the same way)."""
-    inflater = zlib.decompressobj()
+    inflater = zlib.decompressobj(wbits)
     size = 0
     tail = data
     try:
