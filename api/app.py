@@ -45,8 +45,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None, parsers: 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.rebuilder.request()  # the warm-up, in the background
-        if settings.token() is not None:
-            parsers.start()  # a parse worker ready before the first upload
+        parsers.open(prestart=settings.token() is not None)  # a parse worker ready before the first upload
         try:
             async with anyio.create_task_group() as tasks:
                 if settings.follow_seconds > 0 and can_follow(store):

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -128,6 +129,8 @@ class ParserPool:
 
     def __post_init__(self) -> None:
         self._slots = threading.BoundedSemaphore(max(1, self.size))
+        # an app dropped without its shutdown (a test's) takes its workers with it
+        weakref.finalize(self, _kill_all, self._live)
 
     # --- use ------------------------------------------------------------------------------------
 
@@ -165,14 +168,23 @@ class ParserPool:
 
     # --- workers --------------------------------------------------------------------------------
 
+    def open(self, prestart: bool = True) -> None:
+        """Take parses again after ``close`` (an app's lifespan may run more than once), and
+        start a worker ahead of the first upload when ``prestart``."""
+        with self._lock:
+            self._closed = False
+        if prestart:
+            self.start()
+
     def start(self) -> None:
-        """Start one worker ahead of the first upload (in the background)."""
+        """Start one worker ahead of the next upload (it gets ready in the background)."""
         with self._lock:
             if not self._closed and not self._idle:
                 self._idle.append(self._spawn())
 
     def close(self) -> None:
-        """Kill every worker (a parse under way ends with it) and wait for them to go."""
+        """Kill every worker (a parse under way ends with it) and wait for them to go; parses
+        are refused until ``open``."""
         with self._lock:
             self._closed = True
             workers = list(self._live)
@@ -185,8 +197,10 @@ class ParserPool:
                 worker.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 log.error("parse worker %s did not end after SIGKILL", worker.proc.pid)
-        if self._spawner is not None:
-            self._spawner.shutdown(wait=False)
+        with self._lock:
+            spawner, self._spawner = self._spawner, None
+        if spawner is not None:  # its thread ends: a worker it started now would get PR_SET_PDEATHSIG
+            spawner.shutdown(wait=False)
 
     def pids(self) -> set[int]:
         with self._lock:
@@ -252,6 +266,11 @@ class ParserPool:
         worker.proc.stdin.close()  # the worker's cue to exit
         threading.Thread(target=_reap, args=(worker.proc,), name="plangraph-parse-reap", daemon=True).start()
         self.start()
+
+
+def _kill_all(workers: set[_Worker]) -> None:
+    for worker in list(workers):
+        _kill(worker.proc)
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

@@ -51,6 +51,8 @@ class ServerSettings(BaseSettings):
 
     - ``PLANGRAPH_HEADER_TIMEOUT``: seconds a connection may take to send a request's headers
       (from connecting, or from the first byte of a later request on it); then it is closed (10).
+    - ``PLANGRAPH_MAX_HEADER_BYTES``: the largest request head (request line and headers) taken;
+      past it the answer is 431 and the connection is closed (65536).
     - ``PLANGRAPH_KEEP_ALIVE``: seconds an idle keep-alive connection is kept between requests (5).
     - ``PLANGRAPH_LIMIT_CONCURRENCY``: connections (or requests under way) per server process past
       which new requests get 503 at once (4000; 0 for none). The open-files limit is raised
@@ -63,6 +65,7 @@ class ServerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLANGRAPH_", extra="ignore")
 
     header_timeout: float = 10.0
+    max_header_bytes: int = 65536
     keep_alive: int = 5
     limit_concurrency: int = 4000
     backlog: int = 2048

@@ -73,3 +73,23 @@ def test_a_request_sent_in_time_is_answered_on_a_guarded_connection(serve: Serve
         for _ in range(4):
             assert client.get("/health").status_code == 200
             time.sleep(1.5)
+
+
+def test_a_request_head_over_the_size_limit_is_431_and_closed(serve: ServerFactory) -> None:
+    server = serve({"PLANGRAPH_MAX_HEADER_BYTES": "65536"})
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as s:
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+        answer = b""
+        try:
+            for _ in range(64):  # 4 MB of one header's value, unless the server stops it first
+                s.sendall(b"x" * 65536)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        try:
+            while chunk := s.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    assert answer.startswith(b"HTTP/1.1 431") or answer == b"", answer[:200]
+    r = httpx.get(f"{server.base}/health", headers={"X-Fine": "y" * 8000}, timeout=5)
+    assert r.status_code == 200
