@@ -81,8 +81,16 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None, parsers: 
 def app_from_environment() -> FastAPI:
     """The app on the store the environment names (``PLANGRAPH_STORE``, ``PLANGRAPH_DB``, ``NEO4J_*``):
     the factory each worker process of ``plangraph serve --workers N`` calls."""
+    import os
+    import signal
+
     from plangraph.graph.store import open_store
 
+    from .parse_worker import die_with_parent
+
+    # uvicorn's supervisor starts this process from its main thread: if the supervisor is killed
+    # (kill -9), this worker gets SIGTERM and shuts down instead of holding the port for ever
+    die_with_parent(os.getppid(), signal.SIGTERM, watch=False)
     return create_app(open_store())
 
 

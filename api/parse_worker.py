@@ -32,16 +32,18 @@ PR_SET_PDEATHSIG = 1
 PARENT_POLL_SECONDS = 0.5
 
 
-def die_with_parent(parent: int) -> None:
-    """SIGKILL this process when its parent dies (Linux), and watch for it besides: the kernel's
-    signal follows the parent *thread* that started the child, and a parse running C code might
-    not reach the watch in time."""
+def die_with_parent(parent: int, sig: int = signal.SIGKILL, watch: bool = True) -> None:
+    """``sig`` to this process when its parent dies (Linux), and (``watch``) a watch for it besides:
+    the kernel's signal follows the parent *thread* that started the child, and a parse running C
+    code might not reach the watch in time."""
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the watch alone
         pass
     if os.getppid() != parent:  # the parent died before the signal was asked for
         os._exit(1)
+    if not watch:
+        return
 
     def watch() -> None:
         while os.getppid() == parent:

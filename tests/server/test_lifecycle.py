@@ -103,3 +103,22 @@ def test_sigterm_on_an_idle_server_ends_it_at_once(serve: ServerFactory) -> None
     took = time.monotonic() - start
     assert took < 3, f"an idle server took {took:.1f} s to end"
     assert not alive(processes) and port_is_free(port)
+
+
+def test_kill_9_of_the_supervisor_takes_its_workers_and_their_parsers_with_it(serve: ServerFactory) -> None:
+    """``serve --workers 2`` killed with SIGKILL: its worker processes get SIGTERM from the kernel
+    (PR_SET_PDEATHSIG), end, and their parse workers with them; the port is free again."""
+    server = serve(args=("--workers", "2"))
+    port = port_of(server)
+    seed = SEED_PATHS[2]
+    assert httpx.post(f"{server.base}/plans", files={"file": (seed.name, seed.read_bytes())}, headers=AUTH,
+                      timeout=60).status_code == 201
+    processes = tree(server.proc.pid)
+    assert len(processes) >= 4, "expected the supervisor, two workers and a parse worker at least"
+    server.proc.kill()
+    server.proc.wait()
+    deadline = time.monotonic() + SHUTDOWN_SECONDS
+    while (alive(processes) or not port_is_free(port)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(processes), f"outlived the server: {[(p.pid, p.cmdline()) for p in alive(processes)]}"
+    assert port_is_free(port)
