@@ -2,7 +2,7 @@
 document.xml inflates to ``inflated`` bytes, and a one-page PDF whose content stream does.
 
 Both are streamed through a compressor a megabyte at a time, so building one takes a few MB of
-memory and a second or two, whatever it inflates to.
+memory and a few seconds, whatever it inflates to; each is built once per test process.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from functools import cache
 
 _MB = 1 << 20
 
@@ -31,6 +32,7 @@ RELS = (
 PARAGRAPH = "<w:p><w:r><w:t>各单位要加强组织领导，确保各项任务落到实处。</w:t></w:r></w:p>".encode()
 
 
+@cache
 def docx_bomb(inflated: int = 500 * _MB) -> bytes:
     """A valid .docx whose word/document.xml is ``inflated`` bytes of one paragraph repeated."""
     head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -52,6 +54,7 @@ def docx_bomb(inflated: int = 500 * _MB) -> bytes:
     return out.getvalue()
 
 
+@cache
 def pdf_bomb(inflated: int = 200 * _MB) -> bytes:
     """A one-page PDF whose content stream (FlateDecode) inflates to ``inflated`` bytes of text
     operators; its xref offsets are exact, so any reader opens it."""
