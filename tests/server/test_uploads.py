@@ -75,12 +75,17 @@ def test_a_hundred_uploads_in_a_row_are_all_answered(serve: ServerFactory, synth
     uploads = [(f"copy{i}_{p.name}", p.read_bytes(), *_seed_truth(p)) for i in range(4) for p in SEED_PATHS]
     uploads += [(p.name, p.read_bytes(), name, None) for p, name in synthetic]
     assert len(uploads) == 100
+    took: list[float] = []
     for name, data, jurisdiction, tasks in uploads:
+        start = time.monotonic()
         r = _upload(server.base, name, data)
+        took.append(time.monotonic() - start)
         assert r.status_code == 201, f"{name}: {r.status_code} {r.text[:300]}"
         assert r.json()["jurisdiction"] == jurisdiction, name
         if tasks is not None:
             assert r.json()["tasks"] == tasks, name
+    took.sort()
+    print(f"100 uploads answered in {sum(took):.1f} s: median {took[50] * 1000:.0f} ms, slowest {took[-1] * 1000:.0f} ms")
     listed = {j["name"] for j in httpx.get(f"{server.base}/jurisdictions", timeout=30).json()}
     assert {name for _, name in synthetic} <= listed
 
