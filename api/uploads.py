@@ -18,7 +18,6 @@ import hmac
 from typing import Any
 
 import anyio
-
 from fastapi import HTTPException, status
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse

@@ -30,11 +30,11 @@ router = APIRouter(tags=["plans"])
         401: {"description": "Missing or wrong token", "model": Message},
         403: {"description": "Loading over HTTP is off", "model": Message},
         413: {"description": "File too large", "model": Message},
-        503: {"description": "The server is shutting down (the plan was not loaded)", "model": Message},
         408: {"description": "The body paused longer than PLANGRAPH_BODY_TIMEOUT", "model": Message},
         422: {"description": "Not a readable plan (the reason is given: a limit it reached is named), or no file",
               "model": Problem,
               "content": {"application/json": {"example": ERRORS[422]}}},
+        503: {"description": "The server is shutting down (the plan was not loaded)", "model": Message},
     },
 )
 async def upload_plan(

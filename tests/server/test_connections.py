@@ -10,6 +10,8 @@ import time
 
 import httpx
 
+from tests.security.support import TOKEN
+
 from .conftest import ServerFactory, port_of
 
 IDLE = 500
@@ -93,3 +95,20 @@ def test_a_request_head_over_the_size_limit_is_431_and_closed(serve: ServerFacto
     assert answer.startswith(b"HTTP/1.1 431") or answer == b"", answer[:200]
     r = httpx.get(f"{server.base}/health", headers={"X-Fine": "y" * 8000}, timeout=5)
     assert r.status_code == 200
+
+
+def test_an_upload_whose_body_stalls_is_408(serve: ServerFactory) -> None:
+    """Headers in time, then half the body and silence: 408 once PLANGRAPH_BODY_TIMEOUT passes."""
+    server = serve({"PLANGRAPH_BODY_TIMEOUT": "2"})
+    body = (b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.txt\"\r\n\r\n" + b"x" * 1000
+            + b"\r\n--b--\r\n")
+    head = (f"POST /plans HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+            f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=15) as s:
+        s.sendall(head + body[:500])
+        start = time.monotonic()
+        answer = s.recv(4096)
+        took = time.monotonic() - start
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:300]
+    assert b"PLANGRAPH_BODY_TIMEOUT" in answer
+    assert 1.5 < took < 6, f"answered after {took:.1f} s"
