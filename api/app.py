@@ -86,7 +86,7 @@ def app_from_environment() -> FastAPI:
 
     from plangraph.graph.store import open_store
 
-    from .parse_worker import die_with_parent
+    from .parent_death import die_with_parent
 
     # uvicorn's supervisor starts this process from its main thread: if the supervisor is killed
     # (kill -9), this worker gets SIGTERM and shuts down instead of holding the port for ever

@@ -15,42 +15,18 @@ cap was reached, ``B`` an unexpected error's traceback.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import resource
 import signal
 import struct
 import sys
-import threading
-import time
 import traceback
 from typing import BinaryIO
 
+from plangraph.api.parent_death import die_with_parent
+
 REQUEST = struct.Struct(">II")
 ANSWER = struct.Struct(">cQ")
-PR_SET_PDEATHSIG = 1
-PARENT_POLL_SECONDS = 0.5
-
-
-def die_with_parent(parent: int, sig: int = signal.SIGKILL, watch: bool = True) -> None:
-    """``sig`` to this process when its parent dies (Linux), and (``watch``) a watch for it besides:
-    the kernel's signal follows the parent *thread* that started the child, and a parse running C
-    code might not reach the watch in time."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the watch alone
-        pass
-    if os.getppid() != parent:  # the parent died before the signal was asked for
-        os._exit(1)
-    if not watch:
-        return
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def cap_memory(megabytes: int) -> None:
