@@ -9,8 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.viz.conftest import CHROMIUM_ARGS, CHROMIUM, VIEWPORT, in_ci  # noqa: F401 - the suite's browser setup
-from tests.viz.conftest import browser  # noqa: F401 - the fixture
+from tests.viz.conftest import VIEWPORT, browser  # noqa: F401 - the suite's Debian Chromium, as the map tests drive it
 
 from .conftest import ServerFactory
 
