@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.viz.conftest import VIEWPORT, browser  # noqa: F401 - the suite's Debian Chromium, as the map tests drive it
+from tests.server.conftest import ServerFactory, seeded_template, serve  # noqa: F401 - a real server per test
 
-from .conftest import ServerFactory
+from .conftest import VIEWPORT
 
 SETTLE_MS = 60_000
 
@@ -23,7 +23,7 @@ def _operations(base: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture()
-def offline_page(browser: object, serve: ServerFactory) -> Iterator[tuple[object, str, list[str]]]:  # noqa: F811
+def offline_page(browser: object, serve: ServerFactory) -> Iterator[tuple[object, str, list[str]]]:  # noqa: F811 - the fixture
     """A page whose requests reach the server only; yields it, the server's URL and what it refused."""
     server = serve()
     refused: list[str] = []
