@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import SEED_PATHS
 
+from .bombs import docx_bomb
 from .conftest import AUTH, ServerFactory, alive, port_is_free, port_of, tree
 
 SHUTDOWN_SECONDS = 10
@@ -23,13 +24,13 @@ def _big_plan() -> bytes:
     return seed + ("\n" + "各单位要加强组织领导，确保各项任务落到实处。" * 20).encode() * 7000
 
 
-def _upload_in_background(base: str, data: bytes) -> dict[str, object]:
+def _upload_in_background(base: str, name: str, data: bytes) -> dict[str, object]:
     """Start an upload that takes seconds to parse; the dict gets its status or the error."""
     outcome: dict[str, object] = {}
 
     def run() -> None:
         try:
-            outcome["status"] = httpx.post(f"{base}/plans", files={"file": ("big.txt", data)}, headers=AUTH,
+            outcome["status"] = httpx.post(f"{base}/plans", files={"file": (name, data)}, headers=AUTH,
                                            timeout=60).status_code
         except httpx.HTTPError as exc:
             outcome["error"] = type(exc).__name__
@@ -57,15 +58,17 @@ def _wait_for_parse(server_pid: int, timeout: float = 10) -> None:
 def test_sigterm_ends_the_server_with_requests_under_way_and_frees_its_port(
     serve: ServerFactory, workers: int, grace: int,
 ) -> None:
-    """The upload under way parses for about 2.5 s: it is finished within the default grace of
-    5 s, and cut (its parse worker killed, the server gone) with a grace of 1 s."""
+    """The upload under way is a 9 MB plan (1-3 s to parse): it is finished within the default grace
+    of 5 s. With a grace of 1 s it is a .docx of 15 MB of paragraphs (within the limits, many
+    seconds to read): it is cut, its parse worker killed, the server gone."""
     server = serve({"PLANGRAPH_GRACEFUL_SHUTDOWN": str(grace)}, args=("--workers", str(workers)))
     port = port_of(server)
     # idle keep-alive connections and one that never sent a byte
     idle = httpx.Client(base_url=server.base, timeout=5)
     assert idle.get("/health").status_code == 200
     silent = socket.create_connection(("127.0.0.1", port))
-    upload = _upload_in_background(server.base, _big_plan())
+    upload = (_upload_in_background(server.base, "big.txt", _big_plan()) if grace == 5
+              else _upload_in_background(server.base, "long.docx", docx_bomb(15 << 20)))
     _wait_for_parse(server.proc.pid)
     processes = tree(server.proc.pid)
     server_processes = 1 if workers == 1 else 1 + workers  # uvicorn's supervisor and its workers
