@@ -17,6 +17,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
 from plangraph import __version__
@@ -27,7 +28,9 @@ from plangraph.queries import NameCatalog, NotFound
 from plangraph.queries.errors import Ambiguous
 
 from .deps import ReadingDep, ReadWriteLock
+from .docs_pages import DocsPolicy
 from .examples import STORE_UNAVAILABLE
+from .parser_pool import ParserPool
 from .routes import agencies, exports, health, jurisdictions, maps, overlap, plans, tasks
 from .settings import ApiSettings
 from .uploads import UploadGuard
@@ -41,23 +44,35 @@ DESCRIPTION = """Which government agency is responsible for what in China's scie
 whom, comparisons, exports."""
 
 
-def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAPI:
+DOCS_ASSETS = "/docs-assets"
+
+
+def create_app(store: GraphStore, settings: ApiSettings | None = None, parsers: ParserPool | None = None) -> FastAPI:
+    """The app on ``store``; ``parsers`` parse uploads (by default worker processes per ``settings``)."""
     settings = settings or ApiSettings()
+    parsers = parsers or ParserPool(settings.parse_workers, settings.parse_timeout, settings.parse_memory_mb)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         threading.Thread(target=_warm_up, args=(app,), name="plangraph-warm-up", daemon=True).start()
-        yield
-        store.close()
+        parsers.open(prestart=settings.token() is not None)  # a parse worker ready before the first upload
+        try:
+            yield
+        finally:
+            parsers.close()  # no parse worker outlives its server
+            store.close()
 
-    app = FastAPI(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  responses=STORE_UNAVAILABLE,
-                  dependencies=[ReadingDep])
+    # /docs and /redoc with Swagger UI's and ReDoc's files served by the app (from the pinned
+    # fastapi-offline package), not a CDN: they work with no network
+    app = FastAPIOffline(title="plangraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                         responses=STORE_UNAVAILABLE, dependencies=[ReadingDep], static_url=DOCS_ASSETS)
     app.state.store = store
     app.state.lock = ReadWriteLock()
     app.state.catalog = NameCatalog(store)
     app.state.settings = settings
+    app.state.parsers = parsers
     app.state.warm = False
+    app.add_middleware(DocsPolicy)
     app.add_middleware(UploadGuard, settings=settings)  # inside CORS: its refusals carry CORS headers
     if settings.origins():
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins(), allow_methods=["GET", "POST"],
@@ -89,7 +104,14 @@ def app_from_environment() -> FastAPI:
     """The app on the store the environment names (``PLANGRAPH_STORE``, ``PLANGRAPH_DB``, ``NEO4J_*``):
     the factory each worker process of ``plangraph serve --workers N`` calls. A store it cannot
     open ends the worker with uvicorn's start-up failure code, so that the server stops."""
-    
+    import os
+    import signal
+
+    from .parent_death import die_with_parent
+
+    # uvicorn's supervisor starts this process from its main thread: if the supervisor is killed
+    # (kill -9), this worker gets SIGTERM and shuts down instead of holding the port for ever
+    die_with_parent(os.getppid(), signal.SIGTERM, watch=False)
     settings = ApiSettings()
     try:
         store = open_serving_store(None, None, settings)

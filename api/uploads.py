@@ -1,27 +1,27 @@
-"""Uploads: refused before their body is read when they may not be loaded, parsed with a time limit.
+"""Uploads: refused before their body is read when they may not be loaded, or when it trickles.
 
 - ``UploadGuard`` (ASGI middleware on ``POST /plans``): the multipart body of an upload is read
   (and spooled to disk) before any route code runs, so the token (403 when loading is off, 401 for
   a wrong one) and the declared ``Content-Length`` (413) are checked first, and the bytes actually
   received are counted (413 past the limit, chunked bodies too). The route checks the file's own
-  size again and names the file in its 413.
-- ``parse_with_limit``: a thread cannot be stopped, so a pathological file would hold a worker
-  forever; a forked child is killed when the limit passes and the request gets a clear 422.
+  size again and names the file in its 413. A body that pauses longer than
+  ``PLANGRAPH_BODY_TIMEOUT`` between two pieces is answered 408.
+- ``check_token``: the ``Bearer`` scheme, matched without regard to case (RFC 9110 11.1); a bare
+  token is refused.
+
+The file is parsed in a worker process (``api/parser_pool.py``).
 """
 
 from __future__ import annotations
 
 import hmac
-import multiprocessing as mp
 from typing import Any
 
+import anyio
 from fastapi import HTTPException, status
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from plangraph.graph.model import Plan
-from plangraph.loaders import PlanError, parse_bytes
 
 from .settings import ApiSettings
 
@@ -31,38 +31,12 @@ MULTIPART_SLACK = 1024 * 1024
 UPLOAD_PATH = "/plans"
 
 
-class ParseTimeout(PlanError):
-    pass
-
-
-def _parse(data: bytes, name: str) -> Plan | str:
-    try:
-        return parse_bytes(data, name)
-    except PlanError as exc:
-        return str(exc)
-
-
-def parse_with_limit(data: bytes, name: str, seconds: float) -> Plan:
-    """The plan, or PlanError (including a timeout) naming the file and the reason."""
-    ctx = mp.get_context("fork")
-    with ctx.Pool(1) as pool:
-        pending = pool.apply_async(_parse, (data, name))
-        try:
-            result = pending.get(timeout=seconds)
-        except mp.TimeoutError:
-            pool.terminate()
-            raise ParseTimeout(name, f"parsing took longer than {seconds:g} s; refused") from None
-    if isinstance(result, str):
-        raise PlanError(name, result.removeprefix(f"{name}: "))
-    return result
-
-
 def check_token(configured: str | None, given: str | None) -> None:
     """403 when loading over HTTP is off (no token configured), 401 unless ``given`` is the token."""
     if configured is None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "loading over HTTP is off: no PLANGRAPH_API_TOKEN is configured")
-    token = (given or "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(token.encode(), configured.encode()):
+    scheme, _, token = (given or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), configured.encode()):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid token is required: Authorization: Bearer <token>",
                             headers={"WWW-Authenticate": "Bearer"})
 
@@ -92,7 +66,12 @@ class UploadGuard:
 
         async def counted() -> Message:
             nonlocal received
-            message = await receive()
+            with anyio.move_on_after(self.settings.body_timeout) as waited:
+                message = await receive()
+            if waited.cancelled_caught:  # raised inside the body parser; FastAPI answers it
+                raise HTTPException(status.HTTP_408_REQUEST_TIMEOUT,
+                                    f"the upload's body paused longer than {self.settings.body_timeout:g} s, "
+                                    "the limit PLANGRAPH_BODY_TIMEOUT", headers={"Connection": "close"})
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:  # raised inside the body parser; FastAPI answers it

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
+from plangraph.loaders import limits
 from plangraph.loaders.decoded import Decoded
 from plangraph.loaders.detect import binary_kind, sniff
 from plangraph.loaders.errors import ReadError
@@ -43,8 +44,8 @@ def read_docx(data: bytes, name: str) -> Decoded:
     if not data.startswith(b"PK\x03\x04"):
         kind = binary_kind(data) or ("an HTML page" if sniff(data) == "html" else "not a zip archive")
         raise ReadError(name, f"not a valid .docx: {kind}")
+    limits.check_docx(data, name)  # parts' inflated sizes, before the XML is parsed
     try:
-        # the place for size limits (loaders/limits.py): before the XML is parsed
         document = docx.Document(io.BytesIO(data))
         raw = "\n".join(_docx_blocks(document))
         tables = tuple(_table_rows(t) for t in _all_tables(document))

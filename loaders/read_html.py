@@ -14,6 +14,7 @@ from operator import sub
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from plangraph.loaders import limits
 from plangraph.loaders.decoded import Decoded
 from plangraph.loaders.errors import ReadError
 from plangraph.loaders.read_text import bom_decode
@@ -221,7 +222,7 @@ def _nearest_table(node: LexborNode) -> LexborNode | None:
 # Deeper than this is no web page (browsers stop nesting at 512). The HTML parser's time grows with
 # depth times size, and so does reading the tree, so a deeper page is refused: before parsing by an
 # estimate from its tags, after parsing by the tree itself.
-MAX_HTML_DEPTH = 512
+MAX_HTML_DEPTH = limits.limits().html_depth
 _TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)(?=[\s/>])")
 _NESTING_TAGS = (
     "div", "span", "center", "blockquote", "ul", "ol", "dl", "table", "section", "article", "header",
@@ -279,12 +280,14 @@ def read_html(data: bytes, name: str) -> Decoded:
     """A web page's content block as lines (navigation, menus, scripts and footers left out) and
     its tables."""
     html, encoding = _decode_html(data, name)
-    if _nesting_estimate(html) > MAX_HTML_DEPTH:
-        raise ReadError(name, f"HTML nested too deeply to read (elements over {MAX_HTML_DEPTH} deep)")
+    limits.check_html_size(html, name)
+    depth = _nesting_estimate(html)
+    if depth > MAX_HTML_DEPTH:
+        raise limits.html_too_deep(name, depth)
     try:
         lines, tables = _html_lines(html)
     except RecursionError:
-        raise ReadError(name, "HTML nested too deeply to read") from None
+        raise limits.html_too_deep(name) from None
     if not lines:
         raise ReadError(name, "the HTML page holds no text")
     return Decoded("\n".join(lines), encoding, tables=tables)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import io
 
+from plangraph.loaders import limits
 from plangraph.loaders.decoded import Decoded
 from plangraph.loaders.detect import binary_kind
-from plangraph.loaders.errors import ReadError
+from plangraph.loaders.errors import PlanError, ReadError
 from plangraph.loaders.page_lines import INDENT, MIN_INDENT_CHARS, PlacedLine, marked_lines, without_page_numbers
 
 __all__ = ["INDENT", "MIN_INDENT_CHARS", "read_pdf"]
@@ -29,8 +30,10 @@ def _pdf_pages(data: bytes, name: str) -> list[str]:
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            # the place for page-count limits (loaders/limits.py): before any page is read
+            limits.check_pdf(pdf.doc, name)  # page count, content streams: before any page is read
             return [_page_text(page) for page in pdf.pages]
+    except PlanError:
+        raise
     except Exception as exc:  # pdfminer raises many kinds of syntax and password errors
         reason = "it is encrypted" if "password" in type(exc).__name__.lower() else f"{type(exc).__name__}: {exc}"
         raise ReadError(name, f"not a valid .pdf: {reason}") from exc

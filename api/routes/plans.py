@@ -15,7 +15,8 @@ from plangraph.loaders import PlanError
 
 from ..deps import CatalogDep, LockDep, SettingsDep, StoreDep
 from ..examples import ERRORS, Message, Problem
-from ..uploads import check_token, parse_with_limit
+from ..parser_pool import ParserPool, ShuttingDown
+from ..uploads import check_token
 
 router = APIRouter(tags=["plans"])
 
@@ -30,10 +31,13 @@ router = APIRouter(tags=["plans"])
         401: {"description": "Missing or wrong token", "model": Message},
         403: {"description": "Loading over HTTP is off", "model": Message},
         413: {"description": "File too large", "model": Message},
-        422: {"description": "Not a readable plan (the reason is given), or no file", "model": Problem,
+        408: {"description": "The body paused longer than PLANGRAPH_BODY_TIMEOUT", "model": Message},
+        422: {"description": "Not a readable plan (the reason is given: a limit it reached is named), or no file",
+              "model": Problem,
               "content": {"application/json": {"example": ERRORS[422]}}},
         507: {"description": "The store could not write (a full disk): nothing of the plan was stored, "
                              "the plans stored before are whole", "model": Message},
+        503: {"description": "The server is shutting down (the plan was not loaded)", "model": Message},
     },
 )
 async def upload_plan(
@@ -48,10 +52,14 @@ async def upload_plan(
     if len(data) > settings.max_upload_bytes:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
                             f"{name}: larger than the limit of {settings.max_upload_bytes} bytes")
-    try:  # parsing and storing block: in a worker thread, so the server answers other requests meanwhile
-        plan = await run_in_threadpool(parse_with_limit, data, name, settings.parse_timeout)
+    parsers: ParserPool = request.app.state.parsers
+    try:  # parsing (in a worker process, time- and memory-limited) and storing block: in a worker
+        # thread, so the server answers other requests meanwhile
+        plan = await run_in_threadpool(parsers.parse, data, name)
     except PlanError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    except ShuttingDown as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
     await lock.acquire_write()  # waits (without a thread) for the GETs under way to finish
     try:
         result = (await run_in_threadpool(store.replace_plans, [build_records(plan, source=data)]))[0]

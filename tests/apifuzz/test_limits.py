@@ -4,8 +4,8 @@
   streamed far past it is refused while it arrives (``UploadGuard``), and an upload that may not be
   loaded (no token configured, wrong token) is refused before a byte of its body is read. These
   are driven through the raw ASGI interface, counting the bytes the app asks for.
-- Parse time: a parser that hangs (monkeypatched) is stopped at ``parse_timeout`` (422, its child
-  process gone); ``PLANGRAPH_PARSE_TIMEOUT`` from the environment stops a real parse of a 5 MB
+- Parse time: a parse worker that hangs and ignores SIGTERM is stopped at ``parse_timeout`` (422,
+  its process gone); ``PLANGRAPH_PARSE_TIMEOUT`` from the environment stops a real parse of a 5 MB
   plan; and while an upload parses, the server answers other requests.
 - Parameters: every integer parameter in the document has a maximum and every string one a
   ``maxLength`` (list items too); ``limit`` stops at 1000.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from fastapi.testclient import TestClient
 
 from plangraph.api import uploads
 from plangraph.api.app import create_app
+from plangraph.api.parser_pool import ParserPool
 from plangraph.api.settings import ApiSettings
 from plangraph.graph.embedded import EmbeddedStore
 from tests.security.support import SEED_PATHS, TOKEN, fengdu_versions, seeded_store
@@ -52,8 +54,26 @@ def client(seeded_db: Path) -> Iterator[TestClient]:
         yield c
 
 
-def upload_app(tmp_path: Path, **settings: Any):  # noqa: ANN201 - a FastAPI app
-    return create_app(seeded_store(tmp_path / "graph.bin"), ApiSettings(api_token=TOKEN, **settings))
+def upload_app(tmp_path: Path, parsers: ParserPool | None = None, **settings: Any):  # noqa: ANN201 - a FastAPI app
+    return create_app(seeded_store(tmp_path / "graph.bin"), ApiSettings(api_token=TOKEN, **settings), parsers)
+
+
+#: A parse worker that says it is ready, then, given a file, ignores SIGTERM and sleeps.
+HANGING_WORKER = """
+import signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+sys.stdout.buffer.write(b"R" + bytes(8)); sys.stdout.buffer.flush()
+sys.stdin.buffer.read(1)
+time.sleep(600)
+"""
+#: The real parse worker, three seconds slower per file.
+SLOW_WORKER = """
+import time
+from plangraph.api import parse_worker
+parse = parse_worker.parse_one
+parse_worker.parse_one = lambda data, name: (time.sleep(3), parse(data, name))[1]
+parse_worker.main()
+"""
 
 
 # --- upload size ----------------------------------------------------------------------------------
@@ -140,25 +160,37 @@ def test_an_upload_that_may_not_load_is_refused_before_its_body_is_read(
 # --- parse time -----------------------------------------------------------------------------------
 
 
-def _hang(data: bytes, name: str) -> None:
-    time.sleep(120)
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.add(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
 
 
-def _children() -> set[int]:
-    return {p.pid for p in psutil.Process().children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE}
-
-
-def test_a_parser_that_hangs_is_stopped_at_the_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(uploads, "parse_bytes", _hang)  # the forked child inherits it
-    with TestClient(upload_app(tmp_path, parse_timeout=1.0)) as c:
-        before, children = c.get("/jurisdictions").json(), _children()
+def test_a_parser_that_hangs_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
+    pool = ParserPool(1, 1.0, 0, command=[sys.executable, "-c", HANGING_WORKER])
+    with TestClient(upload_app(tmp_path, pool, parse_timeout=1.0)) as c:
+        before = c.get("/jurisdictions").json()
+        hung = pool.pids()  # the worker started with the app: the one the upload goes to
+        assert len(hung) == 1
         start = time.monotonic()
         r = c.post("/plans", files={"file": ("slow.txt", SEED_PATHS[0].read_bytes())}, headers=AUTH)
         took = time.monotonic() - start
+        workers = pool.pids()
         assert r.status_code == 422 and "longer than 1 s" in r.json()["detail"] and "slow.txt" in r.json()["detail"]
-        assert took < 10, f"the refusal took {took:.1f} s"
-        assert _children() <= children, "the parsing child outlived the time limit"
+        assert "PLANGRAPH_PARSE_TIMEOUT" in r.json()["detail"]
+        assert took < 3, f"the refusal took {took:.1f} s"
+        assert not hung & workers
+        deadline = time.monotonic() + 5
+        while _alive(hung) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(hung), "the hanging worker outlived the time limit"
         assert c.get("/jurisdictions").json() == before
+    assert not _alive(workers), "a parse worker outlived the app"
 
 
 def test_parse_timeout_from_the_environment_stops_a_big_real_plan(
@@ -185,15 +217,9 @@ def test_parse_timeout_from_the_environment_stops_a_big_real_plan(
         assert r.status_code == 201 and r.json()["tasks"] == len(old.plan.tasks()), r.text
 
 
-def test_the_server_answers_while_an_upload_parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from plangraph.loaders import parse_bytes
-
-    def slow(data: bytes, name: str):  # noqa: ANN202
-        time.sleep(3)
-        return parse_bytes(data, name)
-
-    monkeypatch.setattr(uploads, "parse_bytes", slow)
-    with TestClient(upload_app(tmp_path, parse_timeout=20)) as c:
+def test_the_server_answers_while_an_upload_parses(tmp_path: Path) -> None:
+    pool = ParserPool(1, 20, 0, command=[sys.executable, "-c", SLOW_WORKER])
+    with TestClient(upload_app(tmp_path, pool, parse_timeout=20)) as c:
         done: dict[str, int] = {}
         upload = threading.Thread(target=lambda: done.setdefault(
             "status", c.post("/plans", files={"file": ("p.txt", SEED_PATHS[1].read_bytes())}, headers=AUTH).status_code))

@@ -306,7 +306,6 @@ def test_api_readers_see_a_plan_old_or_new_never_half(
     store's reads pause 3 ms after they answer, which widens the gap between the reads of one
     answer, so that a reload lands in it often (without the API's lock, several answers in a run
     are half of each)."""
-    from plangraph.api.routes import plans as plans_route
 
     store = store_with_seeds
     old, new = fengdu_versions()
@@ -329,7 +328,7 @@ def test_api_readers_see_a_plan_old_or_new_never_half(
         want_old = bodies()
         assert all(a != b for a, b in zip(want_old, want_new, strict=True))
         parsed = {old.data: old.plan, new.data: new.plan}
-        monkeypatch.setattr(plans_route, "parse_with_limit", lambda data, name, seconds: parsed[data])
+        monkeypatch.setattr(app.state.parsers, "parse", lambda data, name: parsed[data])
         seen: Counter[str] = Counter()
         mixed: list[str] = []
         stop = threading.Event()

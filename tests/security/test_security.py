@@ -43,6 +43,8 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
 
 from plangraph.api.app import create_app
 from plangraph.api.settings import ApiSettings
@@ -119,6 +121,8 @@ def _routes(routes: list, prefix: str = "") -> Iterator[tuple[str, set[str], obj
         if inner is not None:
             context = getattr(route, "include_context", None)
             yield from _routes(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
+        elif isinstance(route, Mount) and isinstance(route.app, StaticFiles):  # /docs' files: GET and HEAD only
+            yield prefix + route.path, {"GET", "HEAD"}, route
         else:
             yield prefix + getattr(route, "path", "?"), set(getattr(route, "methods", None) or {"?"}), route
 
