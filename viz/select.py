@@ -34,9 +34,13 @@ def pick_roles(roles: Collection[str] | None) -> tuple[Role, ...]:
     return tuple(r for r in ROLES if r in roles)
 
 
+def action_names(action: Action) -> set[str]:
+    """Every way a filter may name an action: key, title, short title, number."""
+    return {action.key, action.title, short_action_title(action.title), str(action.seq)}
+
+
 def action_matches(action: Action, wanted: Collection[str]) -> bool:
-    names = {action.key, action.title, short_action_title(action.title), str(action.seq)}
-    return bool(names & set(wanted))
+    return bool(action_names(action) & set(wanted))
 
 
 def pick_actions(actions: Iterable[Action], wanted: Collection[str] | None) -> list[Action]:

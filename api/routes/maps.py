@@ -4,13 +4,14 @@ what to install when Graphviz is missing: the server's situation, not the client
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from plangraph.graph.model import Role
+from plangraph.graph.model import Plan, Role
 from plangraph.queries import NotFound, resolve_agencies
 from plangraph.queries.names import suggest
 from plangraph.queries.national import UnknownAction, leading_kinds
@@ -20,7 +21,7 @@ from plangraph.viz.graphviz import GraphvizFailed, GraphvizMissing
 from plangraph.viz.html import render_html
 from plangraph.viz.mapdata import MapData
 from plangraph.viz.national import leading_kinds_map
-from plangraph.viz.select import DEFAULT_MAX_NODES
+from plangraph.viz.select import DEFAULT_MAX_NODES, action_names
 from plangraph.viz.views import agency_map, comparison_map, jurisdiction_map
 
 from ..deps import CatalogDep
@@ -40,6 +41,15 @@ Fmt = Annotated[Literal["html", "svg", "png", "pdf"], Query(
     alias="format", description="html: the interactive page; svg, png (>= 1600 px wide), pdf (A4): "
     "a static figure laid out on the server")]
 MAX_PLACES = 30
+
+
+def _known_actions(plans: Sequence[Plan], wanted: list[str] | None) -> None:
+    """An action filter that names no action of these plans is a client's mistake (a typo, a key
+    of another generation): 404 with the closest names, never a silently empty map."""
+    names = sorted({n for plan in plans for action in plan.actions for n in action_names(action)})
+    for name in wanted or ():
+        if name not in names:
+            raise NotFound("action", name, suggest(name, names))
 
 
 def _page(data: MapData, fmt: str = "html") -> Response:
@@ -74,6 +84,7 @@ def jurisdiction_page(
 ) -> Response:
     """A jurisdiction's agencies and tasks, coloured by action, edges styled by role."""
     plan = stored_plan(catalog, name)
+    _known_actions([plan], action)
     return _page(jurisdiction_map(plan, actions=action, roles=role, agencies=agency, max_nodes=max_nodes), fmt)
 
 
@@ -86,6 +97,7 @@ def agency_page(
     """One agency (in every jurisdiction the name matches) and everything it leads or supports."""
     matched = resolve_agencies(catalog, name, jurisdiction)[:MAX_PLACES]
     plans = [stored_plan(catalog, j) for j in dict.fromkeys(a.jurisdiction for a in matched)]
+    _known_actions(plans, action)
     data = agency_map(plans, agencies=[a.id for a in matched], actions=action, roles=role, max_nodes=max_nodes)
     return _page(data, fmt)
 
@@ -105,6 +117,7 @@ def kind_page(
         raise NotFound("kind", kind + where, suggest(kind, [k.kind for k in catalog.store.kinds()]))
     chosen = list(dict.fromkeys(places))
     plans = [stored_plan(catalog, j) for j in chosen[:MAX_PLACES]]
+    _known_actions(plans, action)
     data = agency_map(plans, kind=kind, actions=action, roles=role, max_nodes=max_nodes)
     if len(chosen) > MAX_PLACES:
         data.notes.append(f"showing {MAX_PLACES} of {len(chosen)} jurisdictions; pass ?jurisdiction= to choose")
@@ -123,4 +136,5 @@ def compare_page(
     if len(plans) < 2:  # the shape of every other 422, as the document says
         raise RequestValidationError([{"type": "value_error", "loc": ("query", "jurisdiction"),
                                        "msg": "compare needs two different jurisdictions", "input": jurisdiction}])
+    _known_actions(plans, action)
     return _page(comparison_map(plans, actions=action, roles=role, max_nodes=max_nodes), fmt)

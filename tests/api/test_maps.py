@@ -50,3 +50,18 @@ def test_jurisdiction_map_from_the_store_draws_what_the_file_says(client: TestCl
 ])
 def test_map_errors(client: TestClient, url: str, status: int) -> None:
     assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize("url", [
+    f"/maps/jurisdictions/{FENGDU}?action=yuoth",
+    f"/maps/compare?jurisdiction={FENGDU}&jurisdiction=万年县&action=0.55",
+    "/maps/agencies/县科协?action=youth&action=nonesuch",
+])
+def test_an_action_filter_naming_no_action_is_a_404_with_suggestions(client: TestClient, url: str) -> None:
+    """A typo in a filter is the client's mistake, said as such, never a silently empty map."""
+    r = client.get(url)
+    assert r.status_code == 404, r.text[:300]
+    body = r.json()
+    assert body["kind"] == "action" and body["name"] in url
+    if body["name"] == "yuoth":
+        assert "youth" in body["suggestions"]

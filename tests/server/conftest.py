@@ -22,7 +22,7 @@ ServerFactory = Callable[..., Server]
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("server-seeds") / "graph.bin"
-    seeded_store(db)
+    seeded_store(db).close()  # closed: the write-ahead log folded into the file that is copied
     return db
 
 
