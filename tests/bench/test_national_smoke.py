@@ -7,11 +7,12 @@ speed (a benchmark prints figures, BENCHMARKS.md records them). Bounded: 60 s.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.bench.run import run_bounded
 
 REPO = Path(__file__).resolve().parents[2]
 SMOKE_SECONDS = 180  # the machine is shared: under a load average of 15 the run took 90 s
@@ -27,7 +28,7 @@ def test_national_benchmark_runs_end_to_end(tmp_path: Path) -> None:
         "--places", "3", "--serve-workers", "2", "--settle", "0.5",
         "--json-out", str(out),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=SMOKE_SECONDS, cwd=tmp_path)
+    proc = run_bounded(cmd, SMOKE_SECONDS, tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "ratio parse / bare read" in proc.stdout  # the table
     report = json.loads(out.read_text(encoding="utf-8"))

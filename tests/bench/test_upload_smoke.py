@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from plangraph.graph.embedded import EmbeddedStore
 from plangraph.loaders import parse_file
+from tests.bench.run import run_bounded
 from tests.conftest import SEED_PATHS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ def test_upload_while_serving_runs_end_to_end(tmp_path: Path) -> None:
     cmd = [sys.executable, str(REPO / "benchmarks" / "upload_while_serving.py"), "--db", str(db),
            "--plan", str(SEED_PATHS[4]), "--windows", "3", "--window", "1", "--concurrency", "4", "--pairs", "2",
            "--json-out", str(out)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=90, cwd=tmp_path)
+    proc = run_bounded(cmd, 90, tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["upload"]["status"] == 201
