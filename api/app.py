@@ -45,6 +45,8 @@ whom, comparisons, exports."""
 
 
 DOCS_ASSETS = "/docs-assets"
+#: How long a shutdown waits for the warm-up before leaving the store to the process's end.
+WARM_UP_JOIN_SECONDS = 2.0
 
 
 def create_app(store: GraphStore, settings: ApiSettings | None = None, parsers: ParserPool | None = None) -> FastAPI:
@@ -54,13 +56,19 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None, parsers: 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=_warm_up, args=(app,), name="plangraph-warm-up", daemon=True).start()
+        warm_up = threading.Thread(target=_warm_up, args=(app,), name="plangraph-warm-up", daemon=True)
+        warm_up.start()
         parsers.open(prestart=settings.token() is not None)  # a parse worker ready before the first upload
         try:
             yield
         finally:
             parsers.close()  # no parse worker outlives its server
-            store.close()
+            # Closing a store's connections while the warm-up still reads through one of them would
+            # pull an SQLite connection from under a running statement (a crash): a warm-up still
+            # running at shutdown keeps the store open, and the process's end closes it.
+            warm_up.join(WARM_UP_JOIN_SECONDS)
+            if not warm_up.is_alive():
+                store.close()
 
     # /docs and /redoc with Swagger UI's and ReDoc's files served by the app (from the pinned
     # fastapi-offline package), not a CDN: they work with no network
